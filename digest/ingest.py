@@ -1,0 +1,84 @@
+"""Documents to Items: extract articles, split past issues into labelled paragraphs."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import UTC, datetime, time
+
+from digest.config import Settings
+from digest.extract import extract
+from digest.models import Document, Item
+from digest.pastissue import PastIssue, looks_like_issue, parse_issue
+from digest.urls import canonical_url
+
+
+def to_items(doc: Document, settings: Settings) -> list[Item]:
+    """The items a document holds: the paragraphs of a past issue, or one extracted article."""
+    text = _as_text(doc)
+    if text is not None and looks_like_issue(text, settings.sections):
+        return past_issue_items(doc, parse_issue(text, settings.sections))
+    return [article_item(doc)]
+
+
+def article_item(doc: Document) -> Item:
+    """One article: clean text, title, date (with how it was found) and language."""
+    found = extract(doc)
+    url = doc.url
+    return Item(
+        source_id=doc.source_id,
+        url=url,
+        canonical_url=canonical_url(url) if url else None,
+        title=found.title,
+        text=found.text,
+        published=found.published,
+        date_method=found.date_method,
+        date_note=found.date_note,
+        content_hash=content_hash(found.text),
+        fetched_at=doc.fetched_at,
+        language=found.language,
+        outlet=doc.meta.get("outlet"),
+    )
+
+
+def past_issue_items(doc: Document, issue: PastIssue) -> list[Item]:
+    """One item per paragraph of a past issue, labelled with its section by the editors."""
+    items = []
+    for n, para in enumerate(issue.paragraphs, start=1):
+        day = para.day or issue.week.monday
+        note = "the date the paragraph opens with" if para.day else "no date in the paragraph"
+        items.append(
+            Item(
+                source_id=doc.source_id,
+                url=f"{doc.url}#p{n}" if doc.url else None,
+                canonical_url=None,
+                title=None,
+                text=para.text,
+                published=datetime.combine(day, time(12), tzinfo=UTC),
+                date_method="issue",
+                date_note=f"{note}; issue of {issue.issue_date.isoformat()} ({issue.week})",
+                content_hash=content_hash(para.text),
+                fetched_at=doc.fetched_at,
+                language=None,
+                outlet=doc.meta.get("outlet"),
+                origin="past_issue",
+                issue_week=issue.week.label,
+                section_override=para.section,
+            )
+        )
+    return items
+
+
+def content_hash(text: str) -> str:
+    """A hash of the text with case and white space folded: the same report hashes the same."""
+    folded = re.sub(r"\s+", " ", text).strip().casefold()
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def _as_text(doc: Document) -> str | None:
+    """The document as text for recognising past issues (plain text and Markdown only)."""
+    if doc.content_type == "text/html":
+        return None
+    if isinstance(doc.content, str):
+        return doc.content
+    return doc.content.decode("utf-8-sig", errors="replace")

@@ -1,0 +1,133 @@
+"""The stage sequences: collect, classify, build. The CLI, scheduler and desk all call these."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from digest import publish
+from digest.config import Settings, SourceConfig
+from digest.errors import DigestError
+from digest.ingest import to_items
+from digest.issue import build_issue
+from digest.models import Issue, Item
+from digest.render import FORMATS
+from digest.sources import SOURCES
+from digest.sources.base import SourceContext
+from digest.store import Store
+from digest.stories import stories_from_items
+from digest.weeks import Week, now_utc, parse_week, week_of_moment
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str, int], None]  # (source id, documents done so far)
+
+
+@dataclass
+class SourceResult:
+    """What one source's run gave: counts, and the one-line error if it failed."""
+
+    source_id: str
+    new: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    error: str | None = None
+
+
+def open_store(settings: Settings) -> Store:
+    """The configured database, migrated to the newest schema."""
+    return Store(settings.database_url)
+
+
+def collect(
+    settings: Settings,
+    store: Store,
+    source_ids: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> list[SourceResult]:
+    """Read every enabled source (or those named) and store new items; one failure stops none."""
+    wanted = [settings.source(sid) for sid in source_ids] if source_ids else settings.sources
+    ctx = SourceContext(base_dir=settings.base_dir, now=now_utc(), seen=store.has_url)
+    return [_collect_one(src, ctx, settings, store, progress) for src in wanted if src.enabled]
+
+
+def _collect_one(src: SourceConfig, ctx, settings, store, progress) -> SourceResult:
+    """One source: its documents become items; errors are counted and named, never raised."""
+    result, started = SourceResult(src.id), now_utc()
+    try:
+        for n, doc in enumerate(SOURCES[src.kind]().documents(src, ctx), start=1):
+            try:
+                new, same = store.add_items(to_items(doc, settings))
+            except DigestError as exc:
+                result.failed += 1
+                log.warning("source '%s': %s: %s", src.id, doc.path or doc.url, exc)
+                continue
+            result.new, result.unchanged = result.new + new, result.unchanged + same
+            if progress:
+                progress(src.id, n)
+    except DigestError as exc:
+        result.error = str(exc)
+        log.error("%s", exc)
+    status = "failed" if result.error else "ok"
+    counts = {"new": result.new, "unchanged": result.unchanged, "failed": result.failed}
+    store.record_run(src.id, started, status, error=result.error, **counts)
+    return result
+
+
+def classify(settings: Settings, store: Store, everything: bool = False) -> int:
+    """Label stored items with the section model; editors' overrides are never touched."""
+    from digest.classify import load_default
+
+    todo = [i for i in store.all_items() if everything or i.section_label is None]
+    if not todo:
+        return 0
+    predictions = load_default().predict([_model_text(i) for i in todo])
+    labels = [
+        (i.id, p.label, p.score, p.label != "off_topic" or i.section_override is not None)
+        for i, p in zip(todo, predictions, strict=True)
+    ]
+    store.set_labels(labels)
+    return len(labels)
+
+
+def issue_for_week(settings: Settings, store: Store, week: Week) -> Issue:
+    """The week's Issue from the store alone (no network): on-topic, included, sectioned items."""
+    classify(settings, store)
+    start, end = week.window(settings.zone)
+    section_ids = {s.id for s in settings.sections}
+    chosen = [i for i in store.items_for_week(week.label, start, end) if _belongs(i, section_ids)]
+    return build_issue(week, stories_from_items(chosen, settings), settings)
+
+
+def build(settings: Settings, store: Store, week: Week, formats: Sequence[str] = ()) -> list[Path]:
+    """Render the week's issue in every format (or those named) and write them to out/."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise DigestError(f"unknown format: {', '.join(unknown)} (expected: {', '.join(FORMATS)})")
+    issue = issue_for_week(settings, store, week)
+    rendered = {name: FORMATS[name](issue, settings) for name in formats or FORMATS}
+    paths = publish.write_issue(issue, rendered, settings)
+    return paths + publish.write_archive(settings)
+
+
+def weeks_with_items(settings: Settings, store: Store) -> list[Week]:
+    """Every week that holds at least one stored item, oldest first."""
+    found: dict[str, Week] = {}
+    for published, issue_week in store.published_dates():
+        if issue_week:
+            week = parse_week(issue_week)
+        elif published:
+            week = week_of_moment(published, settings.zone)
+        else:
+            continue
+        found[week.label] = week
+    return [found[label] for label in sorted(found)]
+
+
+def _belongs(item: Item, section_ids: set[str]) -> bool:
+    return item.on_topic and not item.excluded and item.section in section_ids
+
+
+def _model_text(item: Item) -> str:
+    return f"{item.title}\n\n{item.text}" if item.title else item.text

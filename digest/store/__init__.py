@@ -1,0 +1,171 @@
+"""The store: the only shared state. Stages reach the database through these functions only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import fields
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from digest.models import Item
+from digest.store.db import as_utc, make_engine, migrate
+from digest.store.tables import http_cache, items, source_runs
+
+_ITEM_FIELDS = [f.name for f in fields(Item) if f.name != "id"]
+
+
+class Store:
+    """A migrated database holding items, the HTTP validator cache and source runs."""
+
+    def __init__(self, url: str) -> None:
+        self.engine: Engine = make_engine(url)
+        migrate(self.engine)
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self.engine.dispose()
+
+    # -- items -------------------------------------------------------------------------------
+    def add_items(self, new: Iterable[Item]) -> tuple[int, int]:
+        """Insert items not yet stored (unique per source and URL or content); (new, unchanged)."""
+        added = unchanged = 0
+        with self.engine.begin() as conn:
+            for item in new:
+                row = {name: getattr(item, name) for name in _ITEM_FIELDS}
+                row["dedup_key"] = dedup_key(item)
+                row["published"] = self._stamp(item.published)
+                row["fetched_at"] = self._stamp(item.fetched_at)
+                if self._insert_one(conn, row):
+                    added += 1
+                else:
+                    unchanged += 1
+        return added, unchanged
+
+    def _insert_one(self, conn, row: dict) -> bool:
+        """Insert a row unless its (source, key) is stored; True when it was new."""
+        dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(self.engine.dialect.name)
+        if dialect is not None:
+            stmt = dialect.insert(items).values(row).on_conflict_do_nothing()
+            return conn.execute(stmt.returning(items.c.id)).first() is not None
+        exists = select(items.c.id).where(
+            items.c.source_id == row["source_id"], items.c.dedup_key == row["dedup_key"]
+        )
+        if conn.execute(exists).first() is not None:
+            return False
+        conn.execute(insert(items).values(row))
+        return True
+
+    def _stamp(self, value: datetime | None) -> datetime | None:
+        """A timestamp as the database keeps it: UTC (naive for SQLite)."""
+        if value is None:
+            return None
+        value = as_utc(value)
+        return _naive(value) if self.engine.dialect.name == "sqlite" else value
+
+    def has_url(self, canonical_url: str) -> bool:
+        """Whether any source already stored an item with this canonical URL."""
+        query = select(items.c.id).where(items.c.canonical_url == canonical_url).limit(1)
+        with self.engine.connect() as conn:
+            return conn.execute(query).first() is not None
+
+    def get_item(self, item_id: int) -> Item | None:
+        """One item by id."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(items).where(items.c.id == item_id)).mappings().first()
+        return _to_item(row) if row else None
+
+    def all_items(self) -> list[Item]:
+        """Every stored item, oldest id first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(items).order_by(items.c.id)).mappings().all()
+        return [_to_item(r) for r in rows]
+
+    def items_for_week(self, week: str, start: datetime, end: datetime) -> list[Item]:
+        """Items published in [start, end) plus paragraphs of the past issue of that week."""
+        in_window = (items.c.published >= _naive(start)) & (items.c.published < _naive(end))
+        if self.engine.dialect.name != "sqlite":
+            in_window = (items.c.published >= start) & (items.c.published < end)
+        query = select(items).where(
+            or_(
+                (items.c.origin != "past_issue") & in_window,
+                (items.c.origin == "past_issue") & (items.c.issue_week == week),
+            )
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(items.c.published, items.c.id)).mappings().all()
+        return [_to_item(r) for r in rows]
+
+    def set_labels(self, labels: Sequence[tuple[int, str, float, bool]]) -> None:
+        """Store the model's (item id, label, score, on_topic); editor overrides stay untouched."""
+        with self.engine.begin() as conn:
+            for item_id, label, score, on_topic in labels:
+                conn.execute(
+                    update(items)
+                    .where(items.c.id == item_id)
+                    .values(section_label=label, section_score=score, on_topic=on_topic)
+                )
+
+    def counts_by_source(self) -> dict[str, int]:
+        """Number of stored items per source id."""
+        query = select(items.c.source_id, func.count()).group_by(items.c.source_id)
+        with self.engine.connect() as conn:
+            return {sid: n for sid, n in conn.execute(query)}
+
+    def published_dates(self) -> list[tuple[datetime | None, str | None]]:
+        """(published, issue_week) of every item: what the weeks with content are found from."""
+        query = select(items.c.published, items.c.issue_week)
+        with self.engine.connect() as conn:
+            return [(as_utc(p), w) for p, w in conn.execute(query)]
+
+    # -- HTTP validators (conditional GET) ----------------------------------------------------
+    def get_validators(self, url: str) -> tuple[str | None, str | None] | None:
+        """The (ETag, Last-Modified) stored for a URL, or None."""
+        query = select(http_cache.c.etag, http_cache.c.last_modified).where(http_cache.c.url == url)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return (row[0], row[1]) if row else None
+
+    def put_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        """Remember a URL's validators for the next conditional GET."""
+        row = {"url": url, "etag": etag, "last_modified": last_modified, "updated_at": _now()}
+        with self.engine.begin() as conn:
+            conn.execute(http_cache.delete().where(http_cache.c.url == url))
+            conn.execute(insert(http_cache).values(row))
+
+    # -- source runs -------------------------------------------------------------------------
+    def record_run(self, source_id: str, started: datetime, status: str, **counts) -> None:
+        """Log one source's run: status ("ok", "failed"), counts and error text."""
+        row = {"source_id": source_id, "started_at": started, "finished_at": _now()}
+        row |= {"status": status, "new": 0, "unchanged": 0, "failed": 0, "error": None} | counts
+        with self.engine.begin() as conn:
+            conn.execute(insert(source_runs).values(row))
+
+    def last_runs(self) -> dict[str, dict]:
+        """The newest run of each source, as a dict of its columns."""
+        newest = select(func.max(source_runs.c.id)).group_by(source_runs.c.source_id)
+        query = select(source_runs).where(source_runs.c.id.in_(newest))
+        with self.engine.connect() as conn:
+            return {r["source_id"]: dict(r) for r in conn.execute(query).mappings()}
+
+
+def dedup_key(item: Item) -> str:
+    """What makes an item unique within its source: its canonical URL, else its content hash."""
+    return item.canonical_url or f"sha256:{item.content_hash}"
+
+
+def _to_item(row) -> Item:
+    values = {name: row[name] for name in _ITEM_FIELDS} | {"id": row["id"]}
+    values["published"] = as_utc(values["published"])
+    values["fetched_at"] = as_utc(values["fetched_at"])
+    return Item(**values)
+
+
+def _naive(value: datetime) -> datetime:
+    """A UTC timestamp without tzinfo, as SQLite stores it."""
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,68 @@
+"""The database tables (SQLAlchemy Core); Alembic migrations create and change them."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+items = Table(
+    "items",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source_id", String(100), nullable=False, index=True),
+    Column("dedup_key", String(2048), nullable=False),
+    Column("url", Text),
+    Column("canonical_url", Text),
+    Column("outlet", String(200)),
+    Column("title", Text),
+    Column("text", Text, nullable=False),
+    Column("published", DateTime(timezone=True), index=True),
+    Column("date_method", String(20), nullable=False),
+    Column("date_note", Text, nullable=False, default=""),
+    Column("language", String(10)),
+    Column("content_hash", String(64), nullable=False),
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
+    Column("origin", String(20), nullable=False, default="article"),
+    Column("issue_week", String(8), index=True),
+    Column("section_label", String(50)),
+    Column("section_score", Float),
+    Column("section_override", String(50)),
+    Column("on_topic", Boolean, nullable=False, default=True),
+    Column("excluded", Boolean, nullable=False, default=False),
+    UniqueConstraint("source_id", "dedup_key", name="uq_items_source_key"),
+)
+
+http_cache = Table(
+    "http_cache",
+    metadata,
+    Column("url", String(2048), primary_key=True),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+source_runs = Table(
+    "source_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source_id", String(100), nullable=False, index=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("status", String(20), nullable=False),
+    Column("new", Integer, nullable=False, default=0),
+    Column("unchanged", Integer, nullable=False, default=0),
+    Column("failed", Integer, nullable=False, default=0),
+    Column("error", Text),
+)

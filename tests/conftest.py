@@ -1,0 +1,91 @@
+"""Shared test fixtures: settings on a temp folder, and stores on SQLite and real PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from digest.config import Settings, parse_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def make_settings(tmp_path: Path, extra: str = "") -> Settings:
+    """Settings from the project's sources.yaml, with the database and out/ in tmp_path."""
+    text = (ROOT / "sources.yaml").read_text(encoding="utf-8")
+    text = text.replace("database: sqlite:///digest.db", f"database: sqlite:///{tmp_path}/t.db")
+    text = text.replace("output_dir: out", f"output_dir: {tmp_path}/out")
+    text = text.replace("location: seeds", f"location: {ROOT / 'seeds'}")
+    return parse_settings(text + extra, tmp_path / "sources.yaml")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """The default configuration, writing into a temporary folder."""
+    return make_settings(tmp_path)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _as_postgres(*cmd: str) -> list[str]:
+    """Run as the postgres user when we are root (initdb and pg_ctl refuse root)."""
+    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else list(cmd)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL: $DIGEST_TEST_POSTGRES_URL, or a throwaway cluster started here."""
+    given = os.environ.get("DIGEST_TEST_POSTGRES_URL")
+    if given:
+        yield given
+        return
+    if not (PG_BIN / "initdb").exists():
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL 15 is not installed (.ci/run installs postgresql-15)")
+        pytest.skip("PostgreSQL 15 binaries not found in /usr/lib/postgresql/15/bin")
+    folder = Path(tempfile.mkdtemp(prefix="digest-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres", "postgres")
+    data, port = folder / "data", _free_port()
+    run = dict(check=True, capture_output=True, cwd="/")
+    subprocess.run(_as_postgres(str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust",
+                                "-U", "postgres"), **run)  # fmt: skip
+    opts = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+    subprocess.run(_as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-o", opts, "-w",
+                                "-l", str(folder / "log"), "start"), **run)  # fmt: skip
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(_as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate",
+                                    "stop"), check=False, capture_output=True, cwd="/")  # fmt: skip
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path: Path) -> str:
+    """A fresh database URL on each engine: a SQLite file, and a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/store.db"
+    base = request.getfixturevalue("postgres_url")
+    from sqlalchemy import create_engine, text
+
+    name = f"t_{abs(hash(request.node.nodeid)) % 10**10}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    engine.dispose()
+    return base.rsplit("/", 1)[0] + "/" + name

@@ -1,0 +1,95 @@
+"""The store on SQLite and on real PostgreSQL: migrations, unique items, weeks, labels."""
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from digest.models import Item
+from digest.store import Store
+from digest.store.db import table_names
+from digest.weeks import parse_week
+
+T0 = datetime(2025, 1, 15, 9, 0, tzinfo=UTC)
+
+
+def item(n: int, **kw) -> Item:
+    base = dict(
+        source_id="src",
+        url=f"https://example.org/a/{n}",
+        canonical_url=f"https://example.org/a/{n}",
+        title=f"Title {n}",
+        text=f"Body of article {n}.",
+        published=T0,
+        date_method="meta",
+        content_hash=f"{n:064d}",
+        fetched_at=T0,
+    )
+    return Item(**(base | kw))
+
+
+def test_migrations_create_the_tables_and_rerun_cleanly(db_url):
+    store = Store(db_url)
+    Store(db_url).close()  # a second open migrates nothing and fails nothing
+    assert {"items", "http_cache", "source_runs", "alembic_version"} <= set(
+        table_names(store.engine)
+    )
+
+
+def test_adding_twice_stores_once(db_url):
+    store = Store(db_url)
+    assert store.add_items([item(1), item(2)]) == (2, 0)
+    assert store.add_items([item(1), item(2), item(3)]) == (1, 2)
+    assert len(store.all_items()) == 3
+
+
+def test_items_without_url_are_unique_by_content(db_url):
+    store = Store(db_url)
+    a = item(1, url=None, canonical_url=None)
+    assert store.add_items([a, replace(a, title="other title")]) == (1, 1)
+    assert store.add_items([replace(a, source_id="other")]) == (1, 0)
+
+
+def test_timestamps_come_back_as_the_same_utc_moment(db_url):
+    store = Store(db_url)
+    minsk = datetime(2025, 1, 19, 23, 30, tzinfo=ZoneInfo("Europe/Minsk"))
+    store.add_items([item(1, published=minsk)])
+    (got,) = store.all_items()
+    assert got.published == minsk and got.published.tzinfo is not None
+
+
+def test_week_query_respects_the_local_window(db_url):
+    store = Store(db_url)
+    zone = ZoneInfo("Europe/Minsk")
+    inside = datetime(2025, 1, 19, 23, 59, tzinfo=zone)
+    outside = datetime(2025, 1, 20, 0, 1, tzinfo=zone)
+    before = datetime(2025, 1, 12, 23, 59, tzinfo=zone)
+    store.add_items(
+        [item(1, published=inside), item(2, published=outside), item(3, published=before)]
+    )
+    store.add_items([item(4, origin="past_issue", issue_week="2025-W03", published=None)])
+    week = parse_week("2025-W03")
+    got = store.items_for_week(week.label, *week.window(zone))
+    assert sorted(i.title for i in got) == ["Title 1", "Title 4"]
+
+
+def test_labels_never_touch_the_editors_override(db_url):
+    store = Store(db_url)
+    store.add_items([item(1, section_override="propaganda")])
+    (stored,) = store.all_items()
+    store.set_labels([(stored.id, "military", 0.8, True)])
+    (again,) = store.all_items()
+    assert (again.section_label, again.section_score) == ("military", 0.8)
+    assert again.section_override == "propaganda" and again.section == "propaganda"
+
+
+def test_validators_and_runs(db_url):
+    store = Store(db_url)
+    assert store.get_validators("https://x.test/feed") is None
+    store.put_validators("https://x.test/feed", '"abc"', None)
+    store.put_validators("https://x.test/feed", '"def"', "Wed, 15 Jan 2025 09:00:00 GMT")
+    assert store.get_validators("https://x.test/feed") == ('"def"', "Wed, 15 Jan 2025 09:00:00 GMT")
+    store.record_run("src", T0, "ok", new=2)
+    store.record_run("src", T0, "failed", error="boom")
+    assert store.last_runs()["src"]["status"] == "failed"
+    store.add_items([item(1), item(2, source_id="b")])
+    assert store.counts_by_source() == {"src": 1, "b": 1}

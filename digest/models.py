@@ -99,6 +99,9 @@ class Story:
     title: str | None = None
     score: float | None = None  # the classifier's confidence in the section
     sentence_sources: tuple[int, ...] = ()  # for each sentence, the index of its item
+    key: str = ""  # stable identity across rebuilds: "i<smallest item id>"
+    follow_up_of: str | None = None  # the earlier issue's week when this develops its story
+    edited: bool = False  # the paragraph is the editor's replacement
 
 
 @dataclass(frozen=True)

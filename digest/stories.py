@@ -9,7 +9,11 @@ from digest.config import Settings
 from digest.models import Credit, Item, Story
 
 MAX_WORDS = 180
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’»)]?\s+(?=[A-Z\"“«‘(А-ЯЁІЎ])")
+_BREAK = re.compile(r"[.!?…][\"”’»)]?\s+(?=[A-Z\"“«‘(А-ЯЁІЎŁŠŽČ0-9])")
+_ABBREVIATIONS = frozenset(
+    "u.s u.k u.n e.u mr mrs ms dr st gen lt col maj sgt capt adm prof jr sr no vs etc approx"
+    " jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
 
 
 def stories_from_items(items: list[Item], settings: Settings) -> list[Story]:
@@ -48,9 +52,22 @@ def lead(text: str, max_words: int = MAX_WORDS) -> str:
 def split_sentences(text: str) -> list[str]:
     """Sentences of a text (paragraph breaks are sentence breaks)."""
     out: list[str] = []
-    for para in re.split(r"\n\s*\n|\n", text):
-        out.extend(s.strip() for s in _SENTENCE_END.split(para.strip()) if s.strip())
-    return out
+    for para in re.split(r"\n+", text):
+        start = 0
+        for m in _BREAK.finditer(para):
+            if _is_abbreviation(para[start : m.start() + 1]):
+                continue
+            out.append(para[start : m.end()].strip())
+            start = m.end()
+        out.append(para[start:].strip())
+    return [s for s in out if s]
+
+
+def _is_abbreviation(text: str) -> bool:
+    """Whether text ends in an abbreviation or an initial ("U.S.", "Gen.", "A.") not a sentence."""
+    word = text.rsplit(None, 1)[-1] if text.split() else ""
+    word = word.lstrip("“\"(«‘").rstrip(".").casefold()
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
 def credit(item: Item, settings: Settings) -> Credit:

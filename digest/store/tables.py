@@ -66,3 +66,51 @@ source_runs = Table(
     Column("failed", Integer, nullable=False, default=0),
     Column("error", Text),
 )
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("week", String(8), nullable=False),
+    Column("recipient", String(320), nullable=False),
+    Column("format", String(10), nullable=False),
+    Column("status", String(20), nullable=False),  # "sending", "sent", "failed"
+    Column("message_id", String(300)),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("error", Text),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("week", "recipient", name="uq_deliveries_week_recipient"),
+)
+
+issue_states = Table(
+    "issue_states",
+    metadata,
+    Column("week", String(8), primary_key=True),
+    Column("status", String(20), nullable=False),  # "draft", "published"
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("changed_by", String(100)),
+)
+
+story_edits = Table(
+    "story_edits",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("week", String(8), nullable=False),
+    Column("story_key", String(100), nullable=False),
+    Column("paragraph", Text),
+    Column("position", Integer),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("week", "story_key", name="uq_story_edits_week_key"),
+)
+
+edits = Table(
+    "edits",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("who", String(100), nullable=False),
+    Column("action", String(30), nullable=False),
+    Column("target", String(200), nullable=False),
+    Column("before", Text),
+    Column("after", Text),
+)

@@ -1,0 +1,88 @@
+"""The file source: files and folders, sidecars and front matter, bad files skipped by name."""
+
+import logging
+from datetime import UTC, datetime
+
+import pytest
+
+from digest.config import parse_settings
+from digest.errors import SourceError
+from digest.sources.base import SourceContext
+from digest.sources.files import FileSource
+
+NOW = datetime(2026, 1, 15, tzinfo=UTC)
+
+
+def source_for(tmp_path, location, options=""):
+    text = (
+        "sections:\n  - {id: military, heading: MILITARY DEVELOPMENTS, order: 1}\n"
+        f"sources:\n  - {{id: local, kind: file, location: '{location}', name: Local{options}}}\n"
+    )
+    return parse_settings(text, tmp_path / "sources.yaml").sources[0]
+
+
+def docs(tmp_path, location=".", options=""):
+    ctx = SourceContext(base_dir=tmp_path, now=NOW)
+    return list(FileSource().documents(source_for(tmp_path, location, options), ctx))
+
+
+def test_reads_txt_html_md_and_ignores_other_files(tmp_path):
+    (tmp_path / "a.txt").write_text("Plain text article.", encoding="utf-8")
+    (tmp_path / "b.html").write_text("<p>Page</p>", encoding="utf-8")
+    (tmp_path / "c.md").write_text("# Title\n\nBody", encoding="utf-8")
+    (tmp_path / "d.pdf").write_bytes(b"%PDF-1.4")
+    got = {d.path.rsplit("/", 1)[1]: d.content_type for d in docs(tmp_path)}
+    assert got == {"a.txt": "text/plain", "b.html": "text/html", "c.md": "text/markdown"}
+
+
+def test_sidecar_sets_url_date_source_and_title(tmp_path):
+    (tmp_path / "a.txt").write_text("Body.", encoding="utf-8")
+    (tmp_path / "a.txt.meta.yaml").write_text(
+        "url: https://example.org/a\ndate: 2025-01-16\nsource: Example News\ntitle: The title\n",
+        encoding="utf-8",
+    )
+    (doc,) = docs(tmp_path)
+    assert doc.url == "https://example.org/a" and doc.title == "The title"
+    assert doc.published == datetime(2025, 1, 16, 12, tzinfo=UTC)
+    assert doc.meta == {"outlet": "Example News"} and doc.fetched_at == NOW
+
+
+def test_front_matter_is_metadata_and_is_removed_from_the_body(tmp_path):
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: Front\ndate: 2025-01-14T10:30:00+03:00\n---\nThe body.\n", encoding="utf-8"
+    )
+    (doc,) = docs(tmp_path)
+    assert doc.title == "Front" and doc.content == b"The body.\n"
+    assert doc.published == datetime(2025, 1, 14, 7, 30, tzinfo=UTC)
+
+
+def test_sidecar_wins_over_front_matter(tmp_path):
+    (tmp_path / "a.md").write_text("---\ntitle: Front\n---\nBody\n", encoding="utf-8")
+    (tmp_path / "a.md.meta.yaml").write_text("title: Sidecar\n", encoding="utf-8")
+    assert docs(tmp_path)[0].title == "Sidecar"
+
+
+def test_bad_files_are_named_and_skipped_and_the_rest_still_read(tmp_path, caplog):
+    (tmp_path / "good.txt").write_text("Fine.", encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02PK")
+    (tmp_path / "meta.txt").write_text("Body.", encoding="utf-8")
+    (tmp_path / "meta.txt.meta.yaml").write_text("colour: red\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        got = [d.path.rsplit("/", 1)[1] for d in docs(tmp_path)]
+    assert got == ["good.txt"]
+    assert "binary.txt: binary content" in caplog.text
+    assert "unknown metadata keys: colour" in caplog.text
+
+
+def test_single_file_and_recursive_folders(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "deep.txt").write_text("Deep.", encoding="utf-8")
+    (tmp_path / "top.txt").write_text("Top.", encoding="utf-8")
+    assert len(docs(tmp_path)) == 1
+    assert len(docs(tmp_path, ".", ", options: {recursive: true}")) == 2
+    assert len(docs(tmp_path, "sub/deep.txt")) == 1
+
+
+def test_a_missing_folder_fails_the_source_with_its_name(tmp_path):
+    with pytest.raises(SourceError, match="source 'local': no such file or folder"):
+        docs(tmp_path, "nowhere")

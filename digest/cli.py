@@ -24,8 +24,8 @@ from digest.weeks import (
     week_for_issue_date,
 )
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def common(func):
@@ -107,7 +107,7 @@ def build(settings: Settings, week, issue_date, last, all_weeks, formats) -> Non
         weeks = [last_complete_week(now_utc(), settings.zone)]
     for w in weeks:
         for path in run.build(settings, store, w, formats):
-            out.print(str(path))
+            click.echo(str(path))
 
 
 @cli.command()

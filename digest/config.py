@@ -134,6 +134,14 @@ class DeskConfig(_Frozen):
     secret_env: str = "DIGEST_DESK_SECRET"
 
 
+class TopicConfig(_Frozen):
+    """What the digest is about: terms (`stem*` for word starts); empty means the default topic."""
+
+    terms: tuple[str, ...] = ()
+    threshold: int = Field(default=2, ge=1)
+    title_weight: int = Field(default=3, ge=1)
+
+
 class Settings(_Frozen):
     """The whole validated configuration; one frozen object passed to every stage."""
 
@@ -145,6 +153,7 @@ class Settings(_Frozen):
     sources: tuple[SourceConfig, ...] = ()
     delivery: DeliveryConfig | None = None
     desk: DeskConfig = DeskConfig()
+    topic: TopicConfig = TopicConfig()
     user_agent: str = "digest/0.1 (weekly briefing digest)"
     base_dir: Path = Path(".")
 

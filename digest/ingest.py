@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime, time
 
 from digest.config import Settings
+from digest.errors import DigestError
 from digest.extract import extract
 from digest.models import Document, Item
 from digest.pastissue import PastIssue, looks_like_issue, parse_issue
@@ -24,11 +25,10 @@ def to_items(doc: Document, settings: Settings) -> list[Item]:
 def article_item(doc: Document) -> Item:
     """One article: clean text, title, date (with how it was found) and language."""
     found = extract(doc)
-    url = doc.url
     return Item(
         source_id=doc.source_id,
-        url=url,
-        canonical_url=canonical_url(url) if url else None,
+        url=doc.url,
+        canonical_url=doc.meta.get("canonical_url") or _canonical(doc.url),
         title=found.title,
         text=found.text,
         published=found.published,
@@ -73,6 +73,16 @@ def content_hash(text: str) -> str:
     """A hash of the text with case and white space folded: the same report hashes the same."""
     folded = re.sub(r"\s+", " ", text).strip().casefold()
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def _canonical(url: str | None) -> str | None:
+    """The canonical form of a URL; None for no URL or one that is not absolute http(s)."""
+    if not url:
+        return None
+    try:
+        return canonical_url(url)
+    except DigestError:
+        return None
 
 
 def _as_text(doc: Document) -> str | None:

@@ -10,13 +10,17 @@ from pathlib import Path
 from digest import publish
 from digest.config import Settings, SourceConfig
 from digest.errors import DigestError
+from digest.fetch import Fetcher
+from digest.fetch_records import FetchOptions
 from digest.ingest import to_items
 from digest.issue import build_issue
 from digest.models import Issue, Item
+from digest.relevance import DEFAULT_TOPIC, Topic, is_relevant
 from digest.render import FORMATS
 from digest.sources import SOURCES
 from digest.sources.base import SourceContext
 from digest.store import Store
+from digest.store.validators import StoreValidators
 from digest.stories import stories_from_items
 from digest.weeks import Week, now_utc, parse_week, week_of_moment
 
@@ -48,13 +52,23 @@ def collect(
 ) -> list[SourceResult]:
     """Read every enabled source (or those named) and store new items; one failure stops none."""
     wanted = [settings.source(sid) for sid in source_ids] if source_ids else settings.sources
-    ctx = SourceContext(base_dir=settings.base_dir, now=now_utc(), seen=store.has_url)
-    return [_collect_one(src, ctx, settings, store, progress) for src in wanted if src.enabled]
+    wanted = [src for src in wanted if src.enabled]
+    validators = StoreValidators(store)
+    with Fetcher(settings.user_agent, FetchOptions(), cache=validators) as fetcher:
+        ctx = SourceContext(
+            base_dir=settings.base_dir,
+            now=now_utc(),
+            fetcher=fetcher,
+            user_agent=settings.user_agent,
+            seen=store.has_url,
+        )
+        return [_collect_one(src, ctx, settings, store, progress, validators) for src in wanted]
 
 
-def _collect_one(src: SourceConfig, ctx, settings, store, progress) -> SourceResult:
+def _collect_one(src: SourceConfig, ctx, settings, store, progress, validators) -> SourceResult:
     """One source: its documents become items; errors are counted and named, never raised."""
     result, started = SourceResult(src.id), now_utc()
+    validators.discard()
     try:
         for n, doc in enumerate(SOURCES[src.kind]().documents(src, ctx), start=1):
             try:
@@ -69,6 +83,7 @@ def _collect_one(src: SourceConfig, ctx, settings, store, progress) -> SourceRes
     except DigestError as exc:
         result.error = str(exc)
         log.error("%s", exc)
+    validators.discard() if result.error else validators.commit()
     status = "failed" if result.error else "ok"
     counts = {"new": result.new, "unchanged": result.unchanged, "failed": result.failed}
     store.record_run(src.id, started, status, error=result.error, **counts)
@@ -77,14 +92,17 @@ def _collect_one(src: SourceConfig, ctx, settings, store, progress) -> SourceRes
 
 def classify(settings: Settings, store: Store, everything: bool = False) -> int:
     """Label stored items with the section model; editors' overrides are never touched."""
-    from digest.classify import load_default
+    from digest.classify import load, load_default
 
     todo = [i for i in store.all_items() if everything or i.section_label is None]
+    todo = [i for i in todo if i.text.strip()]
     if not todo:
         return 0
-    predictions = load_default().predict([_model_text(i) for i in todo])
+    model = load(settings.path(settings.model_path)) if settings.model_path else load_default()
+    predictions = model.predict([_model_text(i) for i in todo])
+    topic = topic_of(settings)
     labels = [
-        (i.id, p.label, p.score, p.label != "off_topic" or i.section_override is not None)
+        (i.id, p.label, p.score, _on_topic(i, p.label, topic))
         for i, p in zip(todo, predictions, strict=True)
     ]
     store.set_labels(labels)
@@ -123,6 +141,21 @@ def weeks_with_items(settings: Settings, store: Store) -> list[Week]:
             continue
         found[week.label] = week
     return [found[label] for label in sorted(found)]
+
+
+def topic_of(settings: Settings) -> Topic:
+    """The configured topic, or the default one (Belarus) when no terms are configured."""
+    cfg = settings.topic
+    if not cfg.terms:
+        return Topic(DEFAULT_TOPIC.name, DEFAULT_TOPIC.terms, cfg.title_weight, cfg.threshold)
+    return Topic("configured", cfg.terms, cfg.title_weight, cfg.threshold)
+
+
+def _on_topic(item: Item, label: str, topic: Topic) -> bool:
+    """Editors' sections always count; otherwise the model and the topic terms must agree."""
+    if item.section_override is not None:
+        return True
+    return label != "off_topic" and is_relevant(item.text, item.title, topic)
 
 
 def _belongs(item: Item, section_ids: set[str]) -> bool:

@@ -19,13 +19,24 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
-def make_settings(tmp_path: Path, extra: str = "") -> Settings:
-    """Settings from the project's sources.yaml, with the database and out/ in tmp_path."""
+def config_text(tmp_path: Path, extra: str = "") -> str:
+    """The project's sources.yaml with the database and out/ moved into tmp_path."""
     text = (ROOT / "sources.yaml").read_text(encoding="utf-8")
     text = text.replace("database: sqlite:///digest.db", f"database: sqlite:///{tmp_path}/t.db")
     text = text.replace("output_dir: out", f"output_dir: {tmp_path}/out")
-    text = text.replace("location: seeds", f"location: {ROOT / 'seeds'}")
-    return parse_settings(text + extra, tmp_path / "sources.yaml")
+    return text.replace("location: seeds", f"location: {ROOT / 'seeds'}") + extra
+
+
+def make_settings(tmp_path: Path, extra: str = "") -> Settings:
+    """Settings from the project's sources.yaml, with the database and out/ in tmp_path."""
+    return parse_settings(config_text(tmp_path, extra), tmp_path / "sources.yaml")
+
+
+def write_config(tmp_path: Path, extra: str = "") -> Path:
+    """The test configuration written to tmp_path/sources.yaml, for the command line."""
+    path = tmp_path / "sources.yaml"
+    path.write_text(config_text(tmp_path, extra), encoding="utf-8")
+    return path
 
 
 @pytest.fixture

@@ -1,0 +1,16 @@
+"""The output formats: each module's `render(issue, settings) -> Rendered`, by format name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from digest.config import Settings
+from digest.models import Issue, Rendered
+from digest.render import html, jsonout, markdown, pdf
+
+FORMATS: dict[str, Callable[[Issue, Settings], Rendered]] = {
+    "html": html.render,
+    "pdf": pdf.render,
+    "md": markdown.render,
+    "json": jsonout.render,
+}

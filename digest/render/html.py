@@ -1,0 +1,19 @@
+"""The issue as one self-contained HTML page: styles inlined, logo embedded, nothing remote."""
+
+from __future__ import annotations
+
+from digest.config import Settings
+from digest.models import Issue, Rendered
+from digest.render.common import logo_data_uri, render_template
+
+
+def page(issue: Issue, logo: str | None = None, print_stylesheet: str | None = None) -> str:
+    """The issue's HTML text; the PDF renderer passes its own logo URL and print stylesheet."""
+    return render_template("issue.html", issue=issue, logo=logo, print_stylesheet=print_stylesheet)
+
+
+def render(issue: Issue, settings: Settings) -> Rendered:
+    """Render the issue as a standalone HTML page readable from out/ with no server."""
+    return Rendered(
+        content=page(issue, logo_data_uri(issue, settings)), media_type="text/html", suffix=".html"
+    )

@@ -1,0 +1,75 @@
+"""Decoding fetched bytes: BOM, declared charset, <meta>, and the utf-8 / cp1251 mix-ups."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from digest.fetch_charset import BinaryContentError, decode, is_text_type
+
+RU = "Гомель и Витебск"
+BY = "Мінск і Брэст"
+
+
+def test_declared_header_charset_is_used() -> None:
+    assert decode(RU.encode("koi8-r"), "text/html; charset=KOI8-R") == (RU, "koi8-r")
+
+
+def test_bom_wins_over_a_wrong_header() -> None:
+    body = codecs.BOM_UTF8 + BY.encode()
+    assert decode(body, "text/html; charset=iso-8859-1") == (BY, "utf-8")
+    assert decode(codecs.BOM_UTF16_LE + BY.encode("utf-16-le"), None) == (BY, "utf-16-le")
+
+
+def test_meta_charset_when_the_header_has_none() -> None:
+    body = f'<html><head><meta charset="windows-1251"></head><p>{RU}</p>'.encode("cp1251")
+    text, encoding = decode(body, "text/html")
+    assert RU in text and encoding == "cp1251"
+
+
+def test_http_equiv_meta_and_xml_declaration() -> None:
+    meta = f'<meta http-equiv="Content-Type" content="text/html; charset=koi8-r"><p>{RU}'
+    assert RU in decode(meta.encode("koi8-r"))[0]
+    xml = f'<?xml version="1.0" encoding="koi8-r"?><rss><title>{RU}</title></rss>'
+    assert RU in decode(xml.encode("koi8-r"), "application/rss+xml")[0]
+
+
+def test_cp1251_labelled_utf8_is_repaired() -> None:
+    assert decode(RU.encode("cp1251"), "text/html; charset=utf-8") == (RU, "cp1251")
+
+
+def test_utf8_labelled_cp1251_is_repaired() -> None:
+    assert decode(BY.encode(), "text/html; charset=windows-1251") == (BY, "utf-8")
+
+
+def test_undeclared_bodies_are_sniffed() -> None:
+    assert decode(RU.encode("cp1251")) == (RU, "cp1251")
+    assert decode("Café crème".encode("cp1252")) == ("Café crème", "cp1252")
+    assert decode(BY.encode()) == (BY, "utf-8")
+
+
+def test_an_unknown_charset_label_is_ignored() -> None:
+    assert decode(BY.encode(), "text/html; charset=x-no-such-charset") == (BY, "utf-8")
+
+
+def test_nul_bytes_mean_binary() -> None:
+    with pytest.raises(BinaryContentError, match="NUL bytes"):
+        decode(b"GIF89a\x00\x01\x00", "text/html")
+
+
+@pytest.mark.parametrize(
+    ("ctype", "text"),
+    [
+        ("text/html; charset=utf-8", True),
+        ("application/rss+xml", True),
+        ("application/vnd.custom+xml", True),
+        ("", True),
+        ("application/octet-stream", True),
+        ("image/jpeg", False),
+        ("application/pdf", False),
+        ("application/zip", False),
+    ],
+)
+def test_text_types(ctype: str, text: bool) -> None:
+    assert is_text_type(ctype) is text

@@ -1,0 +1,54 @@
+"""Ingest of the seeds: four articles and 37 labelled paragraphs, stored once however often run."""
+
+from digest import run
+
+
+def test_seeds_ingest_once_and_rerun_stores_nothing_new(settings):
+    store = run.open_store(settings)
+    (first,) = run.collect(settings, store)
+    assert (first.new, first.unchanged, first.failed, first.error) == (41, 0, 0, None)
+    (second,) = run.collect(settings, store)
+    assert (second.new, second.unchanged, second.failed) == (0, 41, 0)
+    assert len(store.all_items()) == 41
+
+
+def test_seed_004_paragraphs_keep_their_sections_and_week(settings):
+    store = run.open_store(settings)
+    run.collect(settings, store)
+    past = [i for i in store.all_items() if i.origin == "past_issue"]
+    assert len(past) == 37
+    assert {i.issue_week for i in past} == {"2025-W03"}
+    assert {i.section_override for i in past} == {
+        "military", "political", "human_rights", "propaganda"
+    }  # fmt: skip
+    assert all(i.outlet == "iSANS" and i.date_method == "issue" for i in past)
+
+
+def test_articles_are_clean_dated_and_credited(settings):
+    store = run.open_store(settings)
+    run.collect(settings, store)
+    articles = {i.outlet: i for i in store.all_items() if i.origin == "article"}
+    assert set(articles) == {
+        "Pozirk", "U.S. Department of State", "The Kyiv Independent", "Belarus Freedom Forum"
+    }  # fmt: skip
+    kyiv = articles["The Kyiv Independent"]
+    assert kyiv.published.date().isoformat() == "2025-02-15"
+    assert "Subscribe" not in kyiv.text and kyiv.language == "en"
+
+
+def test_classify_labels_articles_and_never_touches_overrides(settings):
+    store = run.open_store(settings)
+    run.collect(settings, store)
+    assert run.classify(settings, store) == 41
+    assert run.classify(settings, store) == 0  # nothing left unlabelled
+    items = store.all_items()
+    assert all(i.section_label and i.section_score is not None for i in items)
+    past = [i for i in items if i.origin == "past_issue"]
+    assert all(i.section == i.section_override and i.on_topic for i in past)
+
+
+def test_weeks_with_items_cover_the_seed_weeks(settings):
+    store = run.open_store(settings)
+    run.collect(settings, store)
+    weeks = [w.label for w in run.weeks_with_items(settings, store)]
+    assert "2025-W03" in weeks and "2025-W07" in weeks  # seed 004 and the Kyiv Independent piece

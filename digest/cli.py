@@ -2,54 +2,27 @@
 
 from __future__ import annotations
 
-import functools
-import logging
+import json
 import sys
 import traceback
 
 import click
-from rich.console import Console
-from rich.logging import RichHandler
 from rich.table import Table
 
 from digest import run
-from digest.config import DEFAULT_CONFIG, Settings, load_settings
+from digest.cli_common import common, err, out
+from digest.config import Settings, load_settings
 from digest.errors import DigestError
+from digest.inspect import extract_targets
 from digest.progress import source_progress
 from digest.weeks import (
+    day_start,
     last_complete_week,
     now_utc,
     parse_day,
     parse_week,
     week_for_issue_date,
 )
-
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def common(func):
-    """Add -c/--config, --quiet and --verbose to a command and hand it the loaded Settings."""
-
-    @click.option(
-        "-c",
-        "--config",
-        "config_path",
-        default=DEFAULT_CONFIG,
-        show_default=True,
-        type=click.Path(dir_okay=False),
-        help="The configuration file.",
-    )
-    @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
-    @click.option("-v", "--verbose", is_flag=True, help="Print progress details.")
-    @click.pass_context
-    @functools.wraps(func)
-    def wrapper(ctx, config_path, quiet, verbose, **kwargs):
-        _logging(quiet, verbose)
-        ctx.obj = {"quiet": quiet, "verbose": verbose}
-        return func(load_settings(config_path), **kwargs)
-
-    return wrapper
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -60,16 +33,18 @@ def cli() -> None:
 
 @cli.command()
 @click.option("-s", "--source", "source_ids", multiple=True, help="Only this source (repeat).")
+@click.option("--since", help="Go back no further than this date (YYYY-MM-DD).")
 @common
-def ingest(settings: Settings, source_ids: tuple[str, ...]) -> None:
+def ingest(settings: Settings, source_ids: tuple[str, ...], since: str | None) -> None:
     """Read the sources and store new items (re-running stores nothing twice).
 
-    Example: digest ingest --source seeds
+    Example: digest ingest --source seeds --since 2025-01-13
     """
     store = run.open_store(settings)
     quiet = click.get_current_context().obj["quiet"]
+    start = day_start(parse_day(since), settings.zone) if since else None
     with source_progress(err, disable=quiet) as progress:
-        results = run.collect(settings, store, source_ids, progress=progress)
+        results = run.collect(settings, store, source_ids, progress=progress, since=start)
     table = Table("source", "new", "unchanged", "failed", "error", title="ingest")
     for r in results:
         table.add_row(r.source_id, str(r.new), str(r.unchanged), str(r.failed), r.error or "")
@@ -105,30 +80,74 @@ def build(settings: Settings, week, issue_date, last, all_weeks, formats) -> Non
         weeks = [week_for_issue_date(parse_day(issue_date))]
     else:
         weeks = [last_complete_week(now_utc(), settings.zone)]
-    for w in weeks:
-        for path in run.build(settings, store, w, formats):
-            click.echo(str(path))
+    for path in run.build_weeks(settings, store, weeks, formats):
+        click.echo(str(path))
 
 
 @cli.command()
+@click.argument("what", type=click.Choice(["list", "status"]), default="list")
 @common
-def sources(settings: Settings) -> None:
-    """List the configured sources with the number of items stored from each.
+def sources(settings: Settings, what: str) -> None:
+    """List the sources with their item counts; `status`: last success and last error of each.
 
-    Example: digest sources -c sources.yaml
+    Example: digest sources status
     """
-    counts = run.open_store(settings).counts_by_source()
-    table = Table("id", "kind", "name", "link", "location", "items")
-    for s in settings.sources:
-        link = "yes" if s.link else "no"
-        table.add_row(s.id, s.kind, s.name, link, s.location, str(counts.get(s.id, 0)))
+    store = run.open_store(settings)
+    counts = store.counts_by_source()
+    if what == "list":
+        table = Table("id", "kind", "name", "link", "location", "items")
+        for s in settings.sources:
+            link = "yes" if s.link else "no"
+            table.add_row(s.id, s.kind, s.name, link, s.location, str(counts.get(s.id, 0)))
+    else:
+        table = Table("id", "items", "last run", "last success", "last error")
+        for row in run.source_status(settings, store):
+            table.add_row(*row)
     out.print(table)
 
 
-def _logging(quiet: bool, verbose: bool) -> None:
-    level = logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING
-    handler = RichHandler(console=err, show_time=False, show_path=False)
-    logging.basicConfig(level=level, format="%(message)s", handlers=[handler], force=True)
+@cli.command("extract")
+@click.argument("targets", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
+@click.option("-c", "--config", "config_path", default=None, type=click.Path(dir_okay=False),
+              help="Configuration (for the User-Agent); optional.")  # fmt: skip
+def extract_command(targets: tuple[str, ...], as_json: bool, config_path: str | None) -> None:
+    """Print the clean text (or JSON with url, title, date, language, text) of files or URLs.
+
+    Example: digest extract seeds/000_049cb04e996bdf71.txt --json
+    """
+    agent = load_settings(config_path).user_agent if config_path else Settings.model_fields[
+        "user_agent"].default  # fmt: skip
+    failed = 0
+    for found in extract_targets(targets, agent):
+        failed += found.error is not None
+        if as_json:
+            click.echo(json.dumps(found.as_record(), ensure_ascii=False))
+        elif found.error:
+            err.print(f"digest: error: {found.error}", markup=False)
+        else:
+            r = found.result
+            click.echo(f"# {r.title or found.target}\n{_date_line(r)}\n\n{r.text}\n")
+    if failed:
+        raise DigestError(f"{failed} of {len(targets)} targets could not be extracted")
+
+
+def _date_line(result) -> str:
+    when = result.published.isoformat() if result.published else "no date"
+    return f"date: {when} ({result.date_method}; {result.date_note}) language: {result.language}"
+
+
+def _register() -> None:
+    """Add the commands declared in the other cli_* modules (they import `common` from here)."""
+    from digest.cli_delivery import COMMANDS as DELIVERY
+    from digest.cli_desk import desk, exclude, hash_password, move, review
+    from digest.cli_stories import stories
+
+    for command in (*DELIVERY, stories, desk, move, exclude, review, hash_password):
+        cli.add_command(command)
+
+
+_register()
 
 
 def main(argv: list[str] | None = None) -> int:

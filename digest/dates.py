@@ -168,13 +168,17 @@ def _full_dates(text: str) -> list[date]:
     return [d for d in dated if d]
 
 
+# A day with no time is taken at noon UTC: its local date then holds from UTC-11 to UTC+11.
+NO_TIME = "no time given: taken as 12:00 UTC"
+
+
 def to_datetime(mention: DateMention, year: int) -> tuple[datetime, str]:
     """A timezone-aware datetime for a mention, and what the note must say about time and zone."""
-    hour, minute = mention.time or (0, 0)
+    hour, minute = mention.time or (12, 0)
     moment = datetime(year, mention.month, mention.day, hour, minute, tzinfo=mention.tz or UTC)
     if mention.time:
         return moment, "" if mention.tz else "; time as written, read as UTC (no zone given)"
-    return moment, "; no time given: midnight UTC"
+    return moment, f"; {NO_TIME}"
 
 
 def find_date(byline: list[str], paragraphs: list[str], reference: datetime) -> FoundDate:

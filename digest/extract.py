@@ -167,7 +167,8 @@ def _meta_date(value: str | None, reference: datetime) -> dates.FoundDate | None
         return None
     note = "from the page metadata"
     if moment.time() == datetime.min.time() and moment.utcoffset().total_seconds() == 0:
-        note += "; no time given: midnight UTC"
+        moment = moment.replace(hour=12)
+        note += f"; {dates.NO_TIME}"
     return dates.FoundDate(moment, "meta", note)
 
 
@@ -203,8 +204,8 @@ def _front_date(front: dict, reference: datetime) -> dates.FoundDate | None:
     if isinstance(value, datetime):
         return dates.FoundDate(_aware(value), "meta", "from the front matter")
     if isinstance(value, date):
-        moment = datetime(value.year, value.month, value.day, tzinfo=UTC)
-        return dates.FoundDate(moment, "meta", "from the front matter; no time given: midnight UTC")
+        moment = datetime(value.year, value.month, value.day, 12, tzinfo=UTC)
+        return dates.FoundDate(moment, "meta", f"from the front matter; {dates.NO_TIME}")
     moment = parse_datetime(str(value)) if value else None
     if value and moment is None:
         raise DigestError(f"front matter date '{value}' is not an ISO date")

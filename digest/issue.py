@@ -43,6 +43,7 @@ def build_issue(week: Week, stories: list[Story], settings: Settings) -> Issue:
 
 
 def story_order(story: Story) -> tuple:
-    """Stories by date, then by the number of sources (more first), then by first item id."""
+    """The editor's positions first; then by date, number of sources (more first), first item."""
     first = story.items[0].id if story.items and story.items[0].id is not None else 0
-    return (story.date or date.max, -len(story.credits), first)
+    placed = story.position is not None
+    return (not placed, story.position or 0, story.date or date.max, -len(story.credits), first)

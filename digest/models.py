@@ -102,6 +102,18 @@ class Story:
     key: str = ""  # stable identity across rebuilds: "i<smallest item id>"
     follow_up_of: str | None = None  # the earlier issue's week when this develops its story
     edited: bool = False  # the paragraph is the editor's replacement
+    position: int | None = None  # the editor's place for it within its section
+
+
+@dataclass(frozen=True)
+class StoryEdit:
+    """The editor's change to one story of one week: a replacement paragraph and/or a position."""
+
+    week: str
+    story_key: str
+    paragraph: str | None = None
+    position: int | None = None
+    updated_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from digest import publish
@@ -20,11 +21,13 @@ from digest.render import FORMATS
 from digest.sources import SOURCES
 from digest.sources.base import SourceContext
 from digest.store import Store
+from digest.store.editing import story_edits_for
 from digest.store.validators import StoreValidators
 from digest.stories import stories_from_items
-from digest.weeks import Week, now_utc, parse_week, week_of_moment
+from digest.weeks import Week, now_utc, parse_week, week_before, week_of_moment
 
 log = logging.getLogger(__name__)
+HISTORY_WEEKS = 8  # how far back an event counts as already reported
 Progress = Callable[[str, int], None]  # (source id, documents done so far)
 
 
@@ -49,16 +52,19 @@ def collect(
     store: Store,
     source_ids: Sequence[str] = (),
     progress: Progress | None = None,
+    since: datetime | None = None,
 ) -> list[SourceResult]:
     """Read every enabled source (or those named) and store new items; one failure stops none."""
     wanted = [settings.source(sid) for sid in source_ids] if source_ids else settings.sources
     wanted = [src for src in wanted if src.enabled]
     validators = StoreValidators(store)
-    with Fetcher(settings.user_agent, FetchOptions(), cache=validators) as fetcher:
+    options = FetchOptions(**settings.fetch.model_dump())
+    with Fetcher(settings.user_agent, options, cache=validators) as fetcher:
         ctx = SourceContext(
             base_dir=settings.base_dir,
             now=now_utc(),
             fetcher=fetcher,
+            since=since,
             user_agent=settings.user_agent,
             seen=store.has_url,
         )
@@ -110,23 +116,47 @@ def classify(settings: Settings, store: Store, everything: bool = False) -> int:
 
 
 def issue_for_week(settings: Settings, store: Store, week: Week) -> Issue:
-    """The week's Issue from the store alone (no network): on-topic, included, sectioned items."""
+    """The week's Issue from the store alone (no network): stories with the editor's edits."""
     classify(settings, store)
-    start, end = week.window(settings.zone)
     section_ids = {s.id for s in settings.sections}
-    chosen = [i for i in store.items_for_week(week.label, start, end) if _belongs(i, section_ids)]
-    return build_issue(week, stories_from_items(chosen, settings), settings)
+    chosen = [i for i in _week_items(store, week, settings) if _belongs(i, section_ids)]
+    history = [
+        i
+        for back in range(1, HISTORY_WEEKS + 1)
+        for i in _week_items(store, week_before(week, back), settings)
+        if _belongs(i, section_ids)
+    ]
+    edits = story_edits_for(store, week.label)
+    stories = stories_from_items(chosen, settings, history=history, edits=edits)
+    return build_issue(week, stories, settings)
+
+
+def _week_items(store: Store, week: Week, settings: Settings) -> list[Item]:
+    return store.items_for_week(week.label, *week.window(settings.zone))
 
 
 def build(settings: Settings, store: Store, week: Week, formats: Sequence[str] = ()) -> list[Path]:
     """Render the week's issue in every format (or those named) and write them to out/."""
+    return build_weeks(settings, store, [week], formats)
+
+
+def build_weeks(
+    settings: Settings, store: Store, weeks: Sequence[Week], formats: Sequence[str] = ()
+) -> list[Path]:
+    """Build several weeks' issues, then the archive index and feed once."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise DigestError(f"unknown format: {', '.join(unknown)} (expected: {', '.join(FORMATS)})")
-    issue = issue_for_week(settings, store, week)
-    rendered = {name: FORMATS[name](issue, settings) for name in formats or FORMATS}
-    paths = publish.write_issue(issue, rendered, settings)
+    paths: list[Path] = []
+    for week in weeks:
+        paths += write_built(settings, issue_for_week(settings, store, week), formats)
     return paths + publish.write_archive(settings)
+
+
+def write_built(settings: Settings, issue: Issue, formats: Sequence[str] = ()) -> list[Path]:
+    """Render an issue in every format (or those named) and write it to out/<week>/."""
+    rendered = {name: FORMATS[name](issue, settings) for name in formats or FORMATS}
+    return publish.write_issue(issue, rendered, settings)
 
 
 def weeks_with_items(settings: Settings, store: Store) -> list[Week]:
@@ -141,6 +171,29 @@ def weeks_with_items(settings: Settings, store: Store) -> list[Week]:
             continue
         found[week.label] = week
     return [found[label] for label in sorted(found)]
+
+
+def source_status(settings: Settings, store: Store) -> list[tuple[str, ...]]:
+    """Per source: items stored, the last run, the last success and the last error, as text."""
+    counts, last, good = store.counts_by_source(), store.last_runs(), store.last_runs("ok")
+    rows = []
+    for src in settings.sources:
+        run_, ok = last.get(src.id), good.get(src.id)
+        rows.append(
+            (
+                src.id,
+                str(counts.get(src.id, 0)),
+                _when(run_) + (f" ({run_['status']})" if run_ else ""),
+                _when(ok),
+                (run_ or {}).get("error") or "" if run_ and run_["status"] != "ok" else "",
+            )
+        )
+    return rows
+
+
+def _when(run_: dict | None) -> str:
+    stamp = run_ and (run_["finished_at"] or run_["started_at"])
+    return stamp.strftime("%Y-%m-%d %H:%M") if stamp else "never"
 
 
 def topic_of(settings: Settings) -> Topic:

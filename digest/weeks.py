@@ -77,6 +77,11 @@ def week_of_moment(moment: datetime, zone: ZoneInfo) -> Week:
     return week_of(moment.astimezone(zone).date())
 
 
+def week_before(week: Week, count: int = 1) -> Week:
+    """The week `count` weeks earlier."""
+    return week_of(week.monday - timedelta(weeks=count))
+
+
 def week_for_issue_date(issue_date: date) -> Week:
     """The week an issue dated on a Monday reviews; DigestError for other weekdays."""
     if issue_date.weekday() != 0:
@@ -120,6 +125,11 @@ def format_range(start: date, end: date) -> str:
         first, last = MONTHS[start.month - 1], MONTHS[end.month - 1]
         return f"{first} {start.day} – {last} {end.day}, {end.year}"
     return f"{MONTHS[start.month - 1]} {start.day}–{end.day}, {end.year}"
+
+
+def day_start(day: date, zone: ZoneInfo) -> datetime:
+    """Midnight at the start of a local day, in UTC."""
+    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
 
 
 def now_utc() -> datetime:

@@ -108,7 +108,7 @@ def test_source_order_byline_dateline_opening_mentions():
         "inferred-year",
         "2025-02-03",
     )
-    assert "dateline" in dateline.note and "midnight UTC" in dateline.note
+    assert "dateline" in dateline.note and "12:00 UTC" in dateline.note
     full = find_date([], ["VILNIUS, Oct. 7, 2025 — Delegates met."], REFERENCE)
     assert (full.method, full.published.day) == ("byline", 7)
     lead = find_date([], ["Published: 12.03.2025", "A report followed on March 20."], REFERENCE)

@@ -6,11 +6,12 @@ from collections.abc import Callable
 
 from digest.config import Settings
 from digest.models import Issue, Rendered
-from digest.render import html, jsonout, markdown, pdf
+from digest.render import email, html, jsonout, markdown, pdf
 
 FORMATS: dict[str, Callable[[Issue, Settings], Rendered]] = {
     "html": html.render,
     "pdf": pdf.render,
     "md": markdown.render,
     "json": jsonout.render,
+    "email": email.render,
 }

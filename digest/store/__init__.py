@@ -142,9 +142,11 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(insert(source_runs).values(row))
 
-    def last_runs(self) -> dict[str, dict]:
-        """The newest run of each source, as a dict of its columns."""
+    def last_runs(self, status: str | None = None) -> dict[str, dict]:
+        """The newest run of each source (with that status, if given), as a dict of its columns."""
         newest = select(func.max(source_runs.c.id)).group_by(source_runs.c.source_id)
+        if status:
+            newest = newest.where(source_runs.c.status == status)
         query = select(source_runs).where(source_runs.c.id.in_(newest))
         with self.engine.connect() as conn:
             return {r["source_id"]: dict(r) for r in conn.execute(query).mappings()}

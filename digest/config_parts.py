@@ -1,0 +1,86 @@
+"""The optional parts of the settings: delivery, the desk, the topic and HTTP fetching."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class RecipientConfig(_Frozen):
+    """A subscriber: address, name and the format they want."""
+
+    address: str = Field(min_length=3)
+    name: str = ""
+    format: Literal["pdf", "html", "text"] = "html"
+
+
+class SmtpConfig(_Frozen):
+    """The SMTP server; the password comes from an environment variable only."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=587, ge=1, le=65535)
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    username: str | None = None
+    password_env: str = "DIGEST_SMTP_PASSWORD"
+    timeout: float = Field(default=30.0, gt=0)
+
+
+class ScheduleConfig(_Frozen):
+    """When the weekly run happens, in the digest's time zone."""
+
+    day_of_week: str = "mon"
+    time: str = Field(default="07:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    misfire_grace_hours: float = Field(default=24.0, gt=0)
+
+
+class DeliveryConfig(_Frozen):
+    """Email delivery: sender, server, subscribers (inline or a CSV) and the weekly schedule."""
+
+    sender: str = Field(min_length=3)
+    reply_to: str | None = None
+    list_unsubscribe: str | None = None  # a mailto: or https: URL
+    smtp: SmtpConfig = SmtpConfig()
+    recipients: tuple[RecipientConfig, ...] = ()
+    recipients_csv: str | None = None  # columns: address, name, format
+    schedule: ScheduleConfig = ScheduleConfig()
+
+
+class DeskUser(_Frozen):
+    """An editor who may log in to the desk: a name and a password hash."""
+
+    name: str = Field(pattern=ID_PATTERN)
+    password_hash: str = Field(min_length=10)
+
+
+class DeskConfig(_Frozen):
+    """The editor's desk: its users (or $DIGEST_DESK_PASSWORD for a single editor)."""
+
+    users: tuple[DeskUser, ...] = ()
+    secret_env: str = "DIGEST_DESK_SECRET"
+
+
+class TopicConfig(_Frozen):
+    """What the digest is about: terms (`stem*` for word starts); empty means the default topic."""
+
+    terms: tuple[str, ...] = ()
+    threshold: int = Field(default=2, ge=1)
+    title_weight: int = Field(default=3, ge=1)
+
+
+class FetchConfig(_Frozen):
+    """HTTP fetching: timeouts, retries, size cap and politeness limits."""
+
+    timeout: float = Field(default=20.0, gt=0)
+    retries: int = Field(default=3, ge=0)
+    backoff: float = Field(default=1.0, ge=0)
+    max_bytes: int = Field(default=10_000_000, ge=1024)
+    per_host: int = Field(default=2, ge=1)
+    total: int = Field(default=8, ge=1)
+    robots: bool = True

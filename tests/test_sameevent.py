@@ -1,0 +1,69 @@
+"""Same-event detection: the labelled pair set against pinned floors, dates, scripts, clusters."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bench.stories import PAIRS, load_pair_set, measure, pair_set_hash
+from digest.errors import DigestError
+from digest.sameevent import EventIndex, Matching, Report, clusters, is_cyrillic, tokens
+
+FLOORS = Path(__file__).parent / "floors" / "stories.json"
+REPORTS = yaml.safe_load((PAIRS / "own_reports.yaml").read_text(encoding="utf-8"))
+
+
+def report(name: str, day: date | None = None) -> Report:
+    """A report of the pair set's own_reports.yaml, on its own date unless another is given."""
+    row = REPORTS[name]
+    return Report(row["text"], day or date.fromisoformat(str(row["date"])))
+
+
+def test_the_pair_set_is_the_one_the_floors_were_measured_on():
+    assert pair_set_hash() == json.loads(FLOORS.read_text())["pair_set_sha256"]
+
+
+def test_precision_and_recall_stay_above_the_pinned_floors():
+    floors = json.loads(FLOORS.read_text())
+    reports, pairs = load_pair_set()
+    got = measure(EventIndex(reports), pairs, Matching(threshold=floors["threshold"]))
+    assert len(pairs) >= 60 and sum(not p.same for p in pairs) >= 30
+    assert got["precision"] >= floors["precision"] and got["recall"] >= floors["recall"]
+
+
+def test_two_events_on_one_day_by_one_ministry_stay_apart():
+    day = date(2025, 1, 16)  # the staff exercise in Minsk and the Hrodna training, same dates
+    index = EventIndex([report("staff-a", day), report("hrodna-a", day), report("volat-a")])
+    assert not index.same(0, 1, Matching())
+
+
+def test_one_event_in_russian_and_in_english_meets_through_names_and_numbers():
+    index = EventIndex([report("verdict-a"), report("verdict-b"), report("seimas-a")])
+    sig = index.signals(0, 1)
+    assert not sig.same_script and index.same(0, 1, Matching())
+    assert not index.same(0, 2, Matching())
+
+
+def test_reports_too_far_apart_in_time_are_never_one_event():
+    late = report("volat-b", date(2025, 2, 20))
+    index = EventIndex([report("volat-a"), late, report("seimas-a"), report("iran-a")])
+    assert index.signals(0, 1).score(Matching()) >= Matching().threshold
+    assert not index.same(0, 1, Matching())
+
+
+def test_clusters_group_three_outlets_and_leave_the_other_events_alone():
+    names = ["call-a", "staff-a", "call-b", "seimas-a", "call-c", "hrodna-a"]
+    got = clusters(EventIndex([report(n) for n in names]), Matching())
+    assert [0, 2, 4] in got and len(got) == 4
+
+
+def test_tokens_normalise_numbers_and_fold_names():
+    assert "#136000" in tokens("over 136 thousand people") and "#1300" in tokens("about 1,300")
+    assert tokens("Лукашенко") == tokens("Lukashenka") and is_cyrillic("Вясна подсчитала")
+
+
+def test_an_empty_batch_is_an_error():
+    with pytest.raises(DigestError, match="at least one report"):
+        EventIndex([])

@@ -18,7 +18,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed
-	$(BIN)/digest ingest
+	$(BIN)/digest ingest --source seeds
 	$(BIN)/digest build --all
 
 test: $(VENV)/.installed-test

@@ -15,11 +15,11 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
-from urllib.parse import urlsplit
 
 from digest.config import Settings
 from digest.models import Credit, Item, Story, StoryEdit
 from digest.paragraph import Sentence, compose, lead, split_sentences, trim, usable
+from digest.policy import link_allowed
 
 __all__ = ["lead", "split_sentences", "stories_from_items", "credit", "link_allowed", "StoryEdit"]
 
@@ -212,17 +212,3 @@ def credit(item: Item, settings: Settings) -> Credit:
     name = item.outlet or (source.name if source else item.source_id)
     url = item.url if item.url and link_allowed(item.url, item.source_id, settings) else None
     return Credit(name=name, url=url)
-
-
-def link_allowed(url: str, source_id: str, settings: Settings) -> bool:
-    """False when the item's source, or any source whose domains the URL is on, says link: false."""
-    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
-    if not host or urlsplit(url).scheme not in ("http", "https"):
-        return False
-    for source in settings.sources:
-        if source.id == source_id and not source.link:
-            return False
-        domains = {d.lower().removeprefix("www.") for d in source.domains}
-        if not source.link and any(host == d or host.endswith("." + d) for d in domains):
-            return False
-    return True

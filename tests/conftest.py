@@ -20,8 +20,9 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
 def config_text(tmp_path: Path, extra: str = "") -> str:
-    """The project's sources.yaml with the database and out/ moved into tmp_path."""
+    """The project's sources.yaml, seeds as its only source, database and out/ in tmp_path."""
     text = (ROOT / "sources.yaml").read_text(encoding="utf-8")
+    text = text[: text.index("\n  # ----")] + "\n"  # the real outlets need the network
     text = text.replace("database: sqlite:///digest.db", f"database: sqlite:///{tmp_path}/t.db")
     text = text.replace("output_dir: out", f"output_dir: {tmp_path}/out")
     return text.replace("location: seeds", f"location: {ROOT / 'seeds'}") + extra

@@ -32,6 +32,15 @@ def test_default_config_validates():
     assert settings.digest.editors_note and settings.digest.sign_off
 
 
+def test_default_config_lists_real_outlets_and_never_links_state_media():
+    settings = load_settings(ROOT / "sources.yaml")
+    kinds = {s.kind for s in settings.sources if s.enabled}
+    assert kinds == {"file", "rss", "web", "telegram"}
+    state = {s.id for s in settings.sources if not s.link}
+    assert {"belta", "sb-belarus-today", "tg-belta"} <= state
+    assert all(s.link for s in settings.sources if s.id in {"belsat-en", "viasna", "zerkalo"})
+
+
 def test_unknown_kind_names_line_and_field():
     text = GOOD_HEAD + (
         "  - {id: a, kind: file, location: x, name: A}\n"

@@ -65,9 +65,10 @@ def parse_feed(source_id: str, result: FetchResult) -> Any:
     headers = {"content-type": "application/xml; charset=utf-8"}
     headers["content-location"] = result.final_url
     parsed = feedparser.parse(text.encode("utf-8"), response_headers=headers)
-    if parsed.entries and parsed.bozo:
+    usable = [e for e in parsed.entries if e.get("link") or e.get("title")]
+    if usable and parsed.bozo:
         log.warning("source %s: feed has XML errors: %s", source_id, parsed.bozo_exception)
-    if parsed.entries or (parsed.version and not parsed.bozo):
+    if usable or (parsed.version and not parsed.bozo):
         return parsed  # entries, or a well-formed feed that is empty today
     head = result.text[:2000].lower()
     if "<html" in head or "<!doctype html" in head:

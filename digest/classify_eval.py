@@ -103,15 +103,21 @@ def report_from(truth: Sequence[str], probs: np.ndarray) -> dict:
         for label, pi, ri, fi, si in zip(LABELS, p, r, f, s, strict=True)
     }
     matrix = confusion_matrix(truth, predicted, labels=list(LABELS))
+    present = set(truth) | set(predicted)  # labels absent from both would only add zeros
     return {
         "n_examples": len(truth),
         "accuracy": float(np.mean(np.array(truth) == np.array(predicted))),
-        "macro_f1_sections": float(np.mean([per_label[x]["f1"] for x in SECTION_LABELS])),
-        "macro_f1_all": float(np.mean([per_label[x]["f1"] for x in LABELS])),
+        "macro_f1_sections": _macro(per_label, [x for x in SECTION_LABELS if x in present]),
+        "macro_f1_all": _macro(per_label, [x for x in LABELS if x in present]),
         "per_label": per_label,
         "confusion": {"labels": list(LABELS), "matrix": matrix.tolist()},
         **calibration(truth, probs),
     }
+
+
+def _macro(per_label: dict, labels: list[str]) -> float:
+    """The mean F1 over the given labels (0 when there are none)."""
+    return float(np.mean([per_label[x]["f1"] for x in labels])) if labels else 0.0
 
 
 def calibration(truth: Sequence[str], probs: np.ndarray, bins: int = 10) -> dict:

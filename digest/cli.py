@@ -141,9 +141,10 @@ def _register() -> None:
     """Add the commands declared in the other cli_* modules (they import `common` from here)."""
     from digest.cli_delivery import COMMANDS as DELIVERY
     from digest.cli_desk import desk, exclude, hash_password, move, review
+    from digest.cli_model import COMMANDS as MODEL
     from digest.cli_stories import stories
 
-    for command in (*DELIVERY, stories, desk, move, exclude, review, hash_password):
+    for command in (*MODEL, *DELIVERY, stories, desk, move, exclude, review, hash_password):
         cli.add_command(command)
 
 

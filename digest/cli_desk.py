@@ -84,7 +84,8 @@ def review(settings: Settings, week: str) -> None:
 
     Example: digest review --week 2025-W03
     """
-    draft = load_draft(settings, run.open_store(settings), parse_week(week), review_threshold())
+    threshold = review_threshold(settings)
+    draft = load_draft(settings, run.open_store(settings), parse_week(week), threshold)
     for line in draft_lines(draft) + coverage_lines(draft):
         out.print(line, markup=False, highlight=False)
 

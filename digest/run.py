@@ -32,13 +32,13 @@ def open_store(settings: Settings) -> Store:
 
 def classify(settings: Settings, store: Store, everything: bool = False) -> int:
     """Label stored items with the section model; editors' overrides are never touched."""
-    from digest.classify import load, load_default
+    from digest.training import current_model
 
     todo = [i for i in store.all_items() if everything or i.section_label is None]
     todo = [i for i in todo if i.text.strip() and i.language in (*MODEL_LANGUAGES, None)]
     if not todo:
         return 0
-    model = load(settings.path(settings.model_path)) if settings.model_path else load_default()
+    model = current_model(settings)
     predictions = model.predict([_model_text(i) for i in todo])
     topic = topic_of(settings)
     labels = [

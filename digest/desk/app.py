@@ -84,7 +84,7 @@ def create_app(
     creds = auth.credentials(settings, environ)
     secret = auth.session_secret(settings, environ, dev)
     store = run.open_store(settings)
-    limit = review_threshold() if threshold is None else threshold
+    limit = review_threshold(settings) if threshold is None else threshold
     desk = routes.Desk(settings, store, creds, limit, templates(), threading.Lock())
 
     @asynccontextmanager

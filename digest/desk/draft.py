@@ -122,12 +122,12 @@ def coverage(
     )
 
 
-def review_threshold() -> float:
+def review_threshold(settings: Settings) -> float:
     """The model's review threshold (chosen in cross-validation), else 0.6 with a warning."""
     try:
-        from digest.classify import load_default
+        from digest.training import current_model
 
-        return float(load_default().meta["threshold"])
+        return float(current_model(settings).meta["threshold"])
     except (ImportError, DigestError, KeyError) as exc:
         log.warning(
             "using the review threshold %.2f: no model threshold (%s)", DEFAULT_THRESHOLD, exc

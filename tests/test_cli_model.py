@@ -1,0 +1,63 @@
+"""The model commands: eval prints the report (or JSON), train learns from an archive, classify."""
+
+import json
+import shutil
+
+from digest import run
+from digest.cli import main
+from tests.conftest import FIXTURES, ROOT, make_settings, write_config
+
+HELDOUT = FIXTURES / "model" / "heldout.jsonl"
+
+
+def test_eval_json_has_the_documented_keys(tmp_path, capsys):
+    config = write_config(tmp_path)
+    assert main(["eval", str(HELDOUT), "--json", "-c", str(config)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert {"macro_f1_sections", "macro_f1_all", "per_label", "confusion"} <= set(report)
+    assert set(report["per_label"]) == {
+        "military", "political", "human_rights", "propaganda", "off_topic"
+    }  # fmt: skip
+    assert set(report["per_label"]["military"]) == {"precision", "recall", "f1", "support"}
+    assert report["macro_f1_all"] >= 0.8  # five clear texts, written for this test
+
+
+def test_eval_prints_a_readable_table(tmp_path, capsys):
+    assert main(["eval", str(HELDOUT), "-c", str(write_config(tmp_path))]) == 0
+    text = capsys.readouterr().out
+    assert "propaganda" in text and "macro" in text.lower()
+
+
+def test_eval_names_the_bad_line(tmp_path, capsys):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "fine", "label": "military"}\n{"text": "x", "label": "sport"}\n')
+    assert main(["eval", str(bad), "-c", str(write_config(tmp_path))]) == 1
+    assert "bad.jsonl:2:" in capsys.readouterr().err
+
+
+def test_train_learns_from_an_archive_and_the_store_and_is_then_used(tmp_path, capsys):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    seed = next((ROOT / "seeds").glob("004_*.txt"))
+    shutil.copy(seed, archive / "issue.txt")
+    config = write_config(tmp_path)
+    assert main(["ingest", "-q", "-c", str(config)]) == 0
+    assert main(["train", "--issues", str(archive), "-c", str(config)]) == 0
+    printed = capsys.readouterr().out
+    assert "archive: 37 examples" in printed and "past issues in the store: 37" in printed
+    model = tmp_path / "section_model.joblib"
+    assert model.is_file() and f"model written to {model}" in printed
+    from digest.training import current_model
+
+    assert current_model(make_settings(tmp_path)).meta["n_examples"] == 454 + 37 + 37
+
+
+def test_classify_all_relabels_and_keeps_the_editors_choices(tmp_path, capsys):
+    config = write_config(tmp_path)
+    main(["ingest", "-q", "-c", str(config)])
+    assert main(["classify", "-c", str(config)]) == 0
+    assert "labelled 41 items" in capsys.readouterr().out
+    assert main(["classify", "--all", "-c", str(config)]) == 0
+    store = run.open_store(make_settings(tmp_path))
+    past = [i for i in store.all_items() if i.origin == "past_issue"]
+    assert all(i.section == i.section_override for i in past)

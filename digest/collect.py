@@ -1,27 +1,25 @@
-"""Collecting: every source read (several at once), its documents stored as items."""
+"""Collecting: every source gathered (several at once, in worker processes) and stored."""
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
 
 from digest.config import Settings, SourceConfig
-from digest.errors import DigestError
-from digest.fetch import Fetcher
-from digest.fetch_records import FetchOptions
-from digest.ingest import to_items
-from digest.sources import SOURCES
-from digest.sources.base import SourceContext
+from digest.fetch_records import FetchOptions, Validators
+from digest.gather import Gathered, Gatherer, Job
 from digest.store import Store
-from digest.store.validators import StoreValidators
 from digest.weeks import now_utc
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int], None]  # (source id, documents done so far)
-PARALLEL_SOURCES = 4  # sources read at once, each with its own fetcher
+BATCH = 64  # items stored per transaction
 
 
 @dataclass
@@ -45,58 +43,88 @@ def collect(
     """Read every enabled source (or those named) and store new items; one failure stops none."""
     wanted = [settings.source(sid) for sid in source_ids] if source_ids else settings.sources
     wanted = [src for src in wanted if src.enabled]
-    now = now_utc()
-    if len(wanted) <= 1:
-        return [_collect_one(src, settings, store, progress, since, now) for src in wanted]
-    with ThreadPoolExecutor(max_workers=min(PARALLEL_SOURCES, len(wanted))) as pool:
-        jobs = [
-            pool.submit(_collect_one, src, settings, store, progress, since, now) for src in wanted
-        ]
-        return [job.result() for job in jobs]
+    workers = min(len(wanted), os.cpu_count() or 1)
+    if not any(src.kind != "file" for src in wanted):
+        workers = 0  # local files: no network to wait for, no workers to start
+    job = Job(settings, store.known_urls(), now_utc(), since, _fetch_options(settings, workers))
+    if workers == 0:
+        with Gatherer(job, _lookup(store)) as gatherer:
+            return [_keep(store, gatherer.gather(src, progress), now_utc()) for src in wanted]
+    return _in_workers(wanted, job, store, workers, progress)
 
 
-def _collect_one(src: SourceConfig, settings, store, progress, since, now) -> SourceResult:
-    """One source, with its own fetcher: documents become items; errors named, never raised."""
-    validators = StoreValidators(store)
-    options = FetchOptions(**settings.fetch.model_dump())
-    with Fetcher(settings.user_agent, options, cache=validators) as fetcher:
-        ctx = SourceContext(
-            base_dir=settings.base_dir,
-            now=now,
-            fetcher=fetcher,
-            since=since,
-            user_agent=settings.user_agent,
-            seen=store.has_url,
-        )
-        result = _store_documents(src, ctx, settings, store, progress)
-    validators.discard() if result.error else validators.commit()
-    return result
-
-
-def _store_documents(src: SourceConfig, ctx, settings, store, progress) -> SourceResult:
-    """Turn the source's documents into stored items; count what was new, same or failed."""
-    result, started = SourceResult(src.id), now_utc()
-    try:
-        for n, doc in enumerate(SOURCES[src.kind]().documents(src, ctx), start=1):
+def _in_workers(wanted, job: Job, store: Store, workers: int, progress) -> list[SourceResult]:
+    """Gather sources in worker processes; store each one's items as soon as it is done."""
+    # fork: the workers start in milliseconds with everything imported; the parent holds no
+    # database connection across the fork (a child closing an inherited one would break it).
+    store.engine.dispose()
+    context = multiprocessing.get_context("fork")
+    results: dict[str, SourceResult] = {}
+    started = now_utc()
+    with ProcessPoolExecutor(workers, context, _init_worker, (job,)) as pool:
+        futures = {pool.submit(_worker_gather, src): src for src in wanted}
+        for future in as_completed(futures):
+            src = futures[future]
             try:
-                new, same = store.add_items(to_items(doc, settings))
-            except DigestError as exc:
-                result.failed += 1
-                log.warning("source '%s': %s: %s", src.id, doc.path or doc.url, exc)
-                continue
-            result.new, result.unchanged = result.new + new, result.unchanged + same
+                gathered = future.result()
+            except (BrokenProcessPool, OSError) as exc:
+                gathered = Gathered(src.id, error=f"source '{src.id}': its worker died: {exc}")
             if progress:
-                progress(src.id, n)
-    except DigestError as exc:
-        result.error = str(exc)
-        log.error("%s", exc)
-    except Exception as exc:  # noqa: BLE001 - one broken source must never stop the others
-        result.error = f"source '{src.id}': unexpected {type(exc).__name__}: {exc}"
-        log.error("%s", result.error)
-    status = "failed" if result.error else "ok"
+                progress(src.id, gathered.documents)
+            results[src.id] = _keep(store, gathered, started)
+    return [results[src.id] for src in wanted]
+
+
+def _keep(store: Store, gathered: Gathered, started: datetime) -> SourceResult:
+    """Store a source's items in batches, keep its validators if it succeeded, log its run."""
+    result = SourceResult(gathered.source_id, failed=len(gathered.failures), error=gathered.error)
+    for where, reason in gathered.failures:
+        log.warning("source '%s': %s: %s", gathered.source_id, where, reason)
+    for start in range(0, len(gathered.items), BATCH):
+        new, same = store.add_items(gathered.items[start : start + BATCH])
+        result.new, result.unchanged = result.new + new, result.unchanged + same
+    if gathered.error:
+        log.error("%s", gathered.error)
+    else:
+        for url, v in gathered.validators.items():
+            store.put_validators(url, v.etag, v.last_modified)
     counts = {"new": result.new, "unchanged": result.unchanged, "failed": result.failed}
-    store.record_run(src.id, started, status, error=result.error, **counts)
+    status = "failed" if result.error else "ok"
+    store.record_run(gathered.source_id, started, status, error=result.error, **counts)
     return result
+
+
+def _fetch_options(settings: Settings, workers: int) -> FetchOptions:
+    """The fetch limits, shared out among the worker processes so per-host limits still hold."""
+    options = settings.fetch.model_dump()
+    share = max(1, workers)
+    options["per_host"] = max(1, options["per_host"] // share)
+    options["total"] = max(1, options["total"] // share)
+    return FetchOptions(**options)
+
+
+def _lookup(store: Store):
+    """Stored validators of a URL, as the fetcher's cache reads them."""
+
+    def lookup(url: str) -> Validators | None:
+        saved = store.get_validators(url)
+        return Validators(etag=saved[0], last_modified=saved[1]) if saved else None
+
+    return lookup
+
+
+_worker: Gatherer | None = None  # a worker process's gatherer, with its own store connection
+
+
+def _init_worker(job: Job) -> None:
+    global _worker
+    _worker = Gatherer(job, _lookup(Store(job.settings.database_url, migrate_schema=False)))
+
+
+def _worker_gather(src: SourceConfig) -> Gathered:
+    """In a worker process: gather one source with the gatherer its initializer made."""
+    assert _worker is not None, "worker started without its job"
+    return _worker.gather(src)
 
 
 def source_status(settings: Settings, store: Store) -> list[tuple[str, ...]]:

@@ -216,7 +216,7 @@ def detect_language(text: str) -> str | None:
     """The ISO 639-1 language of a text, or None when it is too short to tell."""
     if sum(c.isalpha() for c in text[:2000]) < MIN_LANGUAGE_LETTERS:
         return None
-    return py3langid.classify(text[:5000])[0]
+    return py3langid.classify(text[:1500])[0]
 
 
 def _author(byline: list[str]) -> str | None:

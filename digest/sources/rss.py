@@ -64,7 +64,13 @@ def parse_feed(source_id: str, result: FetchResult) -> Any:
     text = _XML_ENCODING.sub(r"\1", result.text, count=1)
     headers = {"content-type": "application/xml; charset=utf-8"}
     headers["content-location"] = result.final_url
-    parsed = feedparser.parse(text.encode("utf-8"), response_headers=headers)
+    # Our renderers escape all text and extraction re-parses HTML: skip feedparser's own pass.
+    parsed = feedparser.parse(
+        text.encode("utf-8"),
+        response_headers=headers,
+        sanitize_html=False,
+        resolve_relative_uris=False,
+    )
     usable = [e for e in parsed.entries if e.get("link") or e.get("title")]
     if usable and parsed.bozo:
         log.warning("source %s: feed has XML errors: %s", source_id, parsed.bozo_exception)

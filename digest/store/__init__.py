@@ -19,9 +19,10 @@ _ITEM_FIELDS = [f.name for f in fields(Item) if f.name != "id"]
 class Store:
     """A migrated database holding items, the HTTP validator cache and source runs."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, migrate_schema: bool = True) -> None:
         self.engine: Engine = make_engine(url)
-        migrate(self.engine)
+        if migrate_schema:
+            migrate(self.engine)
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -29,33 +30,50 @@ class Store:
 
     # -- items -------------------------------------------------------------------------------
     def add_items(self, new: Iterable[Item]) -> tuple[int, int]:
-        """Insert items not yet stored (unique per source and URL or content); (new, unchanged)."""
-        added = unchanged = 0
-        with self.engine.begin() as conn:
-            for item in new:
-                row = {name: getattr(item, name) for name in _ITEM_FIELDS}
-                row["dedup_key"] = dedup_key(item)
-                row["published"] = self._stamp(item.published)
-                row["fetched_at"] = self._stamp(item.fetched_at)
-                if self._insert_one(conn, row):
-                    added += 1
-                else:
-                    unchanged += 1
-        return added, unchanged
+        """Insert items not yet stored (unique per source and URL or content); (new, unchanged).
 
-    def _insert_one(self, conn, row: dict) -> bool:
-        """Insert a row unless its (source, key) is stored; True when it was new."""
+        One transaction and one multi-row insert for the batch: a kill mid-way stores all or none.
+        """
+        given = [self._row(item) for item in new]
+        rows = {}
+        for row in given:
+            rows.setdefault((row["source_id"], row["dedup_key"]), row)
+        with self.engine.begin() as conn:
+            stored = self._existing(conn, list(rows))
+            fresh = [row for key, row in rows.items() if key not in stored]
+            if fresh:
+                conn.execute(self._insert_ignore(), fresh)
+        return len(fresh), len(given) - len(fresh)
+
+    def _row(self, item: Item) -> dict:
+        row = {name: getattr(item, name) for name in _ITEM_FIELDS}
+        row["dedup_key"] = dedup_key(item)
+        row["published"] = self._stamp(item.published)
+        row["fetched_at"] = self._stamp(item.fetched_at)
+        return row
+
+    def _existing(self, conn, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which (source, key) pairs are already stored, asked in chunks."""
+        found: set[tuple[str, str]] = set()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            query = select(items.c.source_id, items.c.dedup_key).where(
+                items.c.source_id.in_({s for s, _ in chunk}),
+                items.c.dedup_key.in_({k for _, k in chunk}),
+            )
+            found |= {(s, k) for s, k in conn.execute(query)}
+        return found
+
+    def _insert_ignore(self):
+        """A multi-row insert that skips a row whose (source, key) another writer just stored."""
         dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(self.engine.dialect.name)
-        if dialect is not None:
-            stmt = dialect.insert(items).values(row).on_conflict_do_nothing()
-            return conn.execute(stmt.returning(items.c.id)).first() is not None
-        exists = select(items.c.id).where(
-            items.c.source_id == row["source_id"], items.c.dedup_key == row["dedup_key"]
-        )
-        if conn.execute(exists).first() is not None:
-            return False
-        conn.execute(insert(items).values(row))
-        return True
+        return dialect.insert(items).on_conflict_do_nothing() if dialect else insert(items)
+
+    def known_urls(self) -> set[str]:
+        """Every stored canonical URL: what adapters check before fetching an article."""
+        query = select(items.c.canonical_url).where(items.c.canonical_url.is_not(None))
+        with self.engine.connect() as conn:
+            return {url for (url,) in conn.execute(query)}
 
     def _stamp(self, value: datetime | None) -> datetime | None:
         """A timestamp as the database keeps it: UTC (naive for SQLite)."""

@@ -46,6 +46,24 @@ def settings(tmp_path: Path) -> Settings:
     return make_settings(tmp_path)
 
 
+@pytest.fixture
+def server(httpserver_ipv4):
+    """The loopback HTTP server: no robots.txt (all allowed), 404 for unknown paths."""
+    httpserver_ipv4.no_handler_status_code = 404
+    httpserver_ipv4.expect_request("/robots.txt").respond_with_data("", status=404)
+    return httpserver_ipv4
+
+
+@pytest.fixture
+def fetcher():
+    """A real fetcher that never sleeps, with validators kept in memory."""
+    from digest.fetch import Fetcher, FetchOptions, MemoryValidatorCache
+
+    options = FetchOptions(timeout=2, retries=1, backoff=0)
+    with Fetcher("digest-test", options, MemoryValidatorCache(), sleep=lambda _: None) as f:
+        yield f
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

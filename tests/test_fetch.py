@@ -24,14 +24,6 @@ OPTIONS = FetchOptions(timeout=0.5, retries=2, backoff=0.25, max_bytes=100_000)
 
 
 @pytest.fixture
-def server(httpserver_ipv4: HTTPServer) -> HTTPServer:
-    """The loopback test server: no robots.txt (all allowed), and 404 for unknown paths."""
-    httpserver_ipv4.no_handler_status_code = 404
-    httpserver_ipv4.expect_request("/robots.txt").respond_with_data("", status=404)
-    return httpserver_ipv4
-
-
-@pytest.fixture
 def waits() -> list[float]:
     """The waits the fetcher asked for, instead of sleeping."""
     return []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,28 +12,12 @@ from werkzeug import Request, Response
 
 from digest.config import SourceConfig
 from digest.errors import SourceError
-from digest.fetch import Fetcher, FetchOptions, MemoryValidatorCache
+from digest.fetch import Fetcher
 from digest.sources.base import SourceContext
 from digest.sources.rss import RssSource
 
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
 SINCE = datetime(2025, 1, 1, tzinfo=UTC)
-
-
-@pytest.fixture
-def server(httpserver_ipv4: HTTPServer) -> HTTPServer:
-    """The loopback server: no robots.txt, 404 for unknown paths."""
-    httpserver_ipv4.no_handler_status_code = 404
-    httpserver_ipv4.expect_request("/robots.txt").respond_with_data("", status=404)
-    return httpserver_ipv4
-
-
-@pytest.fixture
-def fetcher() -> Iterator[Fetcher]:
-    """A real fetcher that never sleeps, with validators kept in memory."""
-    options = FetchOptions(timeout=2, retries=1, backoff=0)
-    with Fetcher("digest-test", options, MemoryValidatorCache(), sleep=lambda _: None) as f:
-        yield f
 
 
 def serve(server: HTTPServer, path: str, name: str, ctype: str = "application/rss+xml") -> str:

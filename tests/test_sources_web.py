@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from pytest_httpserver import HTTPServer
 
 from digest.config import SourceConfig
 from digest.errors import SourceError
-from digest.fetch import Fetcher, FetchOptions, MemoryValidatorCache
+from digest.fetch import Fetcher
 from digest.sources.base import SourceContext
 from digest.sources.web import WebSource, article_links
 
@@ -35,14 +34,6 @@ def server(httpserver_ipv4: HTTPServer) -> HTTPServer:
         body = (PAGES / name).read_bytes().replace(b"{base}", base)
         s.expect_request(path).respond_with_data(body, content_type="text/html; charset=utf-8")
     return s
-
-
-@pytest.fixture
-def fetcher() -> Iterator[Fetcher]:
-    """A real fetcher that never sleeps, with validators kept in memory."""
-    options = FetchOptions(timeout=2, retries=1, backoff=0)
-    with Fetcher("digest-test", options, MemoryValidatorCache(), sleep=lambda _: None) as f:
-        yield f
 
 
 def source(url: str, **options) -> SourceConfig:

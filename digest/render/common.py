@@ -94,10 +94,10 @@ def environment(folder: Path = TEMPLATES_DIR) -> jinja2.Environment:
     return env
 
 
-def render_template(name: str, **context: object) -> str:
-    """Render one template from templates/ with the given context."""
+def render_template(name: str, env: jinja2.Environment | None = None, **context: object) -> str:
+    """Render one template from templates/ (in `env`, else the HTML environment)."""
     try:
-        return environment().get_template(name).render(**context)
+        return (env or environment()).get_template(name).render(**context)
     except jinja2.TemplateNotFound as exc:
         raise DigestError(f"template '{name}' is missing from {TEMPLATES_DIR}") from exc
 

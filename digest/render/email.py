@@ -19,7 +19,13 @@ import jinja2
 from digest.config import Settings
 from digest.errors import DigestError
 from digest.models import Credit, Issue, Rendered
-from digest.render.common import TEMPLATES_DIR, css_color, environment, linkable
+from digest.render.common import (
+    TEMPLATES_DIR,
+    css_color,
+    environment,
+    linkable,
+    render_template,
+)
 
 HTML_TEMPLATE = "email.html"
 TEXT_TEMPLATE = "email.txt"
@@ -69,10 +75,7 @@ def mail_environment() -> jinja2.Environment:
 
 def _render(name: str, **context: object) -> str:
     """Render one mail template, naming it when it is missing."""
-    try:
-        return mail_environment().get_template(name).render(**context)
-    except jinja2.TemplateNotFound as exc:
-        raise DigestError(f"template '{name}' is missing from {TEMPLATES_DIR}") from exc
+    return render_template(name, mail_environment(), **context)
 
 
 def inline_css(html_text: str) -> str:

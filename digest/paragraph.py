@@ -30,9 +30,12 @@ _OPENS_WITH_DATE = re.compile(
 _DATELINE = re.compile(
     r"^[A-ZА-ЯЁІЎ]{3,}(?:[ ,]+[A-Z0-9][\w.]*){0,3}\s*(?:\([^)]{1,40}\))?\s*[-–—]+\s+"
 )
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_PART = r"(?:\s+(?:morning|afternoon|evening|night))?"
 _RELATIVE = re.compile(
-    r"^(?:(?:On|Earlier|Late|Early)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday"
-    r"|Sunday|[Tt]oday|[Yy]esterday|[Tt]his week|[Ll]ast week)(?:\s+(?:morning|evening|night))?,\s+"
+    rf"^(?:On\s+{_WEEKDAY}{_PART},?\s+"  # "On Tuesday the ministry ..." (comma optional)
+    rf"|(?:(?:Earlier|Late|Early)\s+)?(?:{_WEEKDAY}|[Tt]oday|[Yy]esterday|[Tt]his week"
+    rf"|[Ll]ast week){_PART},\s+)"
 )
 _SPAN = re.compile(
     rf"(?:[Ff]rom\s+)?({_MONTH})\s+(\d{{1,2}})\s*(?:-|–|to|through|until)\s*"
@@ -231,6 +234,7 @@ def _cut(text: str, limit: int) -> str:
 def _lower_first(sentence: str) -> str:
     """The sentence with its first word lower-cased when it is a common word, not a name."""
     first = sentence.split(None, 1)[0] if sentence.split() else ""
-    if first.casefold() in _COMMON_FIRST and first[:1].isupper() and not first.isupper():
+    shouted = len(first) > 1 and first.isupper()  # "NATO", "US": names, keep them
+    if first.casefold() in _COMMON_FIRST and first[:1].isupper() and not shouted:
         return sentence[:1].lower() + sentence[1:]
     return sentence

@@ -111,3 +111,16 @@ def test_trim_removes_datelines_and_relative_days_only():
     assert trim("MINSK, Jan 16 (Reuters) - The ministry said so.") == "The ministry said so."
     assert trim("On Tuesday, the court ruled.") == "The court ruled."
     assert trim("Minsk said on Tuesday it would reply.") == "Minsk said on Tuesday it would reply."
+
+
+def test_a_weekday_without_a_comma_gives_way_to_the_date_phrase():
+    got = trim("On Tuesday the general staffs opened a drill.")
+    assert got == "The general staffs opened a drill."
+    assert trim("Today marks a year since the vote.") == "Today marks a year since the vote."
+
+
+def test_a_single_capital_article_is_lowered_but_acronyms_stay():
+    from digest.paragraph import _lower_first
+
+    assert _lower_first("A decree fixed the date.") == "a decree fixed the date."
+    assert _lower_first("US officials said so.") == "US officials said so."

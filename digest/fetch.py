@@ -21,6 +21,7 @@ from digest.fetch_records import (
     Validators,
     conditional_headers,
     retry_after,
+    unknown_host,
 )
 from digest.fetch_robots import RobotsPolicy
 from digest.urls import host_of
@@ -155,6 +156,8 @@ class Fetcher:
             except httpx.UnsupportedProtocol as exc:
                 raise FetchError(url, f"unsupported URL ({exc})") from None
             except (httpx.TransportError, httpx.DecodingError) as exc:
+                if unknown_host(exc):  # a name that does not resolve will not resolve in a second
+                    raise FetchError(url, f"unknown host ({exc})") from None
                 raw, problem = None, f"network error ({type(exc).__name__}: {exc})"
             else:
                 if raw.status != 429 and raw.status < 500:

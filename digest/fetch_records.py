@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Mapping
@@ -111,3 +112,14 @@ def retry_after(headers: Mapping[str, str], default: float, cap: float) -> float
     except (TypeError, ValueError):
         return default
     return min(max(when.timestamp() - time.time(), 0.0), cap)
+
+
+def unknown_host(exc: Exception) -> bool:
+    """Whether a transport error is a name that does not exist (not a passing DNS failure)."""
+    permanent = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, socket.gaierror) and seen.errno in permanent:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

@@ -269,3 +269,20 @@ def test_transport_seam_runs_the_real_client_on_canned_responses() -> None:
 
     with Fetcher(UA, transport=httpx.MockTransport(canned)) as fetcher:
         assert fetcher.get("https://news.example.by/a").text == "Гродна"
+
+
+def test_a_name_that_does_not_exist_is_not_retried_but_a_passing_dns_failure_is():
+    from digest.fetch_records import unknown_host
+
+    def wrapped(errno: int) -> httpx.ConnectError:
+        try:
+            try:
+                raise socket.gaierror(errno, "lookup failed")
+            except socket.gaierror as inner:
+                raise httpx.ConnectError(str(inner)) from inner
+        except httpx.ConnectError as outer:
+            return outer
+
+    assert unknown_host(wrapped(socket.EAI_NONAME))
+    assert not unknown_host(wrapped(socket.EAI_AGAIN))
+    assert not unknown_host(httpx.ConnectError("connection refused"))

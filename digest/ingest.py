@@ -8,16 +8,16 @@ from datetime import UTC, datetime, time
 
 from digest.config import Settings
 from digest.errors import DigestError
-from digest.extract import extract
+from digest.extract import decode, extract
 from digest.models import Document, Item
-from digest.pastissue import PastIssue, looks_like_issue, parse_issue
+from digest.pastissue import PastIssue, html_blocks, looks_like_issue, parse_issue
 from digest.urls import canonical_url
 
 
 def to_items(doc: Document, settings: Settings) -> list[Item]:
     """The items a document holds: the paragraphs of a past issue, or one extracted article."""
-    text = _as_text(doc)
-    if text is not None and looks_like_issue(text, settings.sections):
+    text = _as_text(doc) if _may_be_issue(doc) else ""
+    if text and looks_like_issue(text, settings.sections):
         return past_issue_items(doc, parse_issue(text, settings.sections))
     return [article_item(doc)]
 
@@ -69,6 +69,11 @@ def past_issue_items(doc: Document, issue: PastIssue) -> list[Item]:
     return items
 
 
+def _may_be_issue(doc: Document) -> bool:
+    """Only local files are read as possible past issues (feeds and pages are articles)."""
+    return doc.path is not None
+
+
 def content_hash(text: str) -> str:
     """A hash of the text with case and white space folded: the same report hashes the same."""
     folded = re.sub(r"\s+", " ", text).strip().casefold()
@@ -85,10 +90,7 @@ def _canonical(url: str | None) -> str | None:
         return None
 
 
-def _as_text(doc: Document) -> str | None:
-    """The document as text for recognising past issues (plain text and Markdown only)."""
-    if doc.content_type == "text/html":
-        return None
-    if isinstance(doc.content, str):
-        return doc.content
-    return doc.content.decode("utf-8-sig", errors="replace")
+def _as_text(doc: Document) -> str:
+    """The document as text blocks, for recognising a past issue (a web page: its blocks)."""
+    text = doc.content if isinstance(doc.content, str) else decode(doc.content)
+    return html_blocks(text) if doc.content_type == "text/html" else text

@@ -78,15 +78,33 @@ def _sectioned_blocks(text: str, sections: Sequence[SectionConfig]):
 
 
 def _heading_id(line: str, sections: Sequence[SectionConfig]) -> str | None:
-    """The section id if the line is one of the headings on its own (not a numbered TOC entry)."""
+    """The section id if the line is one of the headings on its own (not a numbered TOC entry).
+
+    A heading matches in any case ("Military developments" from a web page's <h2>); a shortened
+    heading ("HUMAN RIGHTS SITUATION") only in capitals, as the review sets them.
+    """
     stripped = " ".join(line.split())
-    if not stripped or _NUMBERED.match(line) or len(stripped) > 90 or not stripped.isupper():
+    if not stripped or _NUMBERED.match(line) or len(stripped) > 90:
         return None
     for section in sections:
         heading = " ".join(section.heading.split()).upper()
-        if stripped == heading or (len(stripped) > 8 and heading.startswith(stripped)):
+        if stripped.upper() == heading:
+            return section.id
+        if stripped.isupper() and len(stripped) > 8 and heading.startswith(stripped):
             return section.id
     return None
+
+
+def html_blocks(html: str) -> str:
+    """A web page's headings, paragraphs and list items as text blocks, one per blank line."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "lxml")
+    for junk in soup(["script", "style", "noscript", "template"]):
+        junk.decompose()
+    tags = ["title", "h1", "h2", "h3", "h4", "h5", "h6", "p", "li"]
+    blocks = (el.get_text(" ", strip=True) for el in soup.find_all(tags))
+    return "\n\n".join(b for b in blocks if b)
 
 
 def _issue_date(text: str) -> date | None:

@@ -18,7 +18,7 @@ from digest.classify import (
 )
 from digest.config import Settings
 from digest.errors import DigestError
-from digest.pastissue import looks_like_issue, parse_issue
+from digest.pastissue import html_blocks, looks_like_issue, parse_issue
 from digest.store import Store
 
 DEFAULT_MODEL_FILE = "section_model.joblib"
@@ -67,9 +67,11 @@ def archive_examples(folder: Path, settings: Settings) -> list[Example]:
         raise DigestError(f"{folder}: no such folder of past issues")
     examples = []
     for path in sorted(folder.rglob("*")):
-        if path.suffix.lower() not in (".txt", ".md") or not path.is_file():
+        if path.suffix.lower() not in (".txt", ".md", ".html", ".htm") or not path.is_file():
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
+        if path.suffix.lower() in (".html", ".htm"):
+            text = html_blocks(text)
         if not looks_like_issue(text, settings.sections):
             continue
         issue = parse_issue(text, settings.sections)

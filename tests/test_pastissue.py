@@ -62,3 +62,26 @@ def test_a_made_up_issue_with_a_december_paragraph_in_a_january_issue(settings):
 def test_a_news_article_mentioning_one_heading_is_not_an_issue(settings):
     text = "Title\n\nPROPAGANDA\n\nA story about propaganda on January 5, 2025."
     assert not looks_like_issue(text, settings.sections)
+
+
+def test_a_past_issue_saved_as_a_web_page_with_title_case_headings(settings, tmp_path):
+    from digest.pastissue import html_blocks
+
+    page = (
+        "<html><head><title>Weekly Review — March 3, 2025</title></head><body>"
+        "<nav><a href='/'>Home</a></nav><h1>Weekly Review — March 3, 2025</h1>"
+        "<h2>Military developments</h2><p>On February 25, a <a href='#'>brigade</a> held a drill"
+        " near Polatsk.</p><p>Engineers built a pontoon bridge.</p>"
+        "<h2>Political developments</h2><p>On February 27, the government met.</p>"
+        "<h2>Human rights situation and international response</h2><p>Two activists were"
+        " detained.</p><h2>Propaganda</h2><p>State television aired a film.</p>"
+        "<p>Best regards,</p></body></html>"
+    )
+    text = html_blocks(page)
+    assert looks_like_issue(text, settings.sections)
+    issue = parse_issue(text, settings.sections)
+    assert [p.section for p in issue.paragraphs] == [
+        "military", "military", "political", "human_rights", "propaganda"
+    ]  # fmt: skip
+    assert issue.paragraphs[0].text == "On February 25, a brigade held a drill near Polatsk."
+    assert issue.week.label == "2025-W09"

@@ -37,7 +37,7 @@ class ScheduleConfig(_Frozen):
 
     day_of_week: str = "mon"
     time: str = Field(default="07:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
-    misfire_grace_hours: float = Field(default=24.0, gt=0)
+    misfire_grace_hours: float = Field(default=144.0, gt=0)  # runs up to 6 days late
 
 
 class DeliveryConfig(_Frozen):

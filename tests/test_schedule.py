@@ -216,3 +216,18 @@ def test_the_weekly_job_logs_a_failed_cycle_in_one_line_and_does_not_raise(tmp_p
     caplog.clear()
     schedule.weekly_job(str(config_file(tmp_path)))  # no sources, so this week's issue is empty
     assert "the issue has no stories; nothing to send" in caplog.text
+
+
+def test_by_default_a_run_missed_for_days_still_happens_once(clock, tmp_path):
+    text = config_file(tmp_path).read_text(encoding="utf-8")
+    text = text.replace(', misfire_grace_hours: 24}', "}")  # the default grace: six days
+    config = tmp_path / "default-grace.yaml"
+    config.write_text(text, encoding="utf-8")
+    settings = load_settings(config)
+    clock.now = at(2025, 1, 1, 12, 0)
+    boot(settings).shutdown()
+    clock.now = at(2025, 1, 22, 12, 0)  # two Mondays missed, the newest 53 hours ago
+    scheduler = boot(settings)
+    scheduler.process()
+    assert len(RUNS) == 1  # coalesced: once, not once per missed week
+    scheduler.shutdown()

@@ -220,7 +220,7 @@ def test_the_weekly_job_logs_a_failed_cycle_in_one_line_and_does_not_raise(tmp_p
 
 def test_by_default_a_run_missed_for_days_still_happens_once(clock, tmp_path):
     text = config_file(tmp_path).read_text(encoding="utf-8")
-    text = text.replace(', misfire_grace_hours: 24}', "}")  # the default grace: six days
+    text = text.replace(", misfire_grace_hours: 24}", "}")  # the default grace: six days
     config = tmp_path / "default-grace.yaml"
     config.write_text(text, encoding="utf-8")
     settings = load_settings(config)

@@ -34,7 +34,7 @@ def classify(settings: Settings, store: Store, everything: bool = False) -> int:
     """Label stored items with the section model; editors' overrides are never touched."""
     from digest.training import current_model
 
-    todo = [i for i in store.all_items() if everything or i.section_label is None]
+    todo = store.all_items() if everything else store.unlabelled_items()
     todo = [i for i in todo if i.text.strip() and i.language in (*MODEL_LANGUAGES, None)]
     if not todo:
         return 0

@@ -100,6 +100,12 @@ class Store:
             rows = conn.execute(select(items).order_by(items.c.id)).mappings().all()
         return [_to_item(r) for r in rows]
 
+    def unlabelled_items(self) -> list[Item]:
+        """Items the model has not labelled yet, oldest id first."""
+        query = select(items).where(items.c.section_label.is_(None)).order_by(items.c.id)
+        with self.engine.connect() as conn:
+            return [_to_item(r) for r in conn.execute(query).mappings()]
+
     def items_for_week(self, week: str, start: datetime, end: datetime) -> list[Item]:
         """Items published in [start, end) plus paragraphs of the past issue of that week."""
         in_window = (items.c.published >= _naive(start)) & (items.c.published < _naive(end))

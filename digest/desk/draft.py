@@ -173,11 +173,15 @@ def _why(item: Item, settings: Settings) -> str:
         return "excluded by the editor"
     if item.section_override == editing.OFF_TOPIC:
         return "marked off topic by the editor"
+    if item.section is None and item.language not in (None, "en"):
+        return f"in '{item.language}': the model reads English; move it to a section by hand"
     if item.section is None:
         return "not classified yet"
-    if not item.on_topic or item.section == editing.OFF_TOPIC:
+    if item.section == editing.OFF_TOPIC:
         score = f" ({item.section_score:.2f})" if item.section_score is not None else ""
         return f"off topic according to the model{score}"
+    if not item.on_topic:
+        return "does not mention the topic's names and places enough"
     if item.section not in {s.id for s in settings.sections}:
         return f"in an unknown section '{item.section}'"
     return "not placed in a story"

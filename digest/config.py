@@ -50,6 +50,7 @@ class SourceConfig(_Frozen):
     link: bool = True
     domains: tuple[str, ...] = ()
     enabled: bool = True
+    focused: bool = False  # the outlet covers only the topic: no need to name it in every item
     options: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("kind")

@@ -41,8 +41,9 @@ def classify(settings: Settings, store: Store, everything: bool = False) -> int:
     model = current_model(settings)
     predictions = model.predict([_model_text(i) for i in todo])
     topic = topic_of(settings)
+    focused = {src.id for src in settings.sources if src.focused}
     labels = [
-        (i.id, p.label, p.score, _on_topic(i, p.label, topic))
+        (i.id, p.label, p.score, _on_topic(i, p.label, topic, i.source_id in focused))
         for i, p in zip(todo, predictions, strict=True)
     ]
     store.set_labels(labels)
@@ -115,11 +116,11 @@ def topic_of(settings: Settings) -> Topic:
     return Topic("configured", cfg.terms, cfg.title_weight, cfg.threshold)
 
 
-def _on_topic(item: Item, label: str, topic: Topic) -> bool:
-    """Editors' sections always count; otherwise the model and the topic terms must agree."""
+def _on_topic(item: Item, label: str, topic: Topic, focused: bool) -> bool:
+    """Editors' sections count; else the model, and (unless the outlet is focused) the topic."""
     if item.section_override is not None:
         return True
-    return label != "off_topic" and is_relevant(item.text, item.title, topic)
+    return label != "off_topic" and (focused or is_relevant(item.text, item.title, topic))
 
 
 def _belongs(item: Item, section_ids: set[str]) -> bool:

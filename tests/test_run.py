@@ -1,0 +1,60 @@
+"""The stage sequences: classification marks what is on topic; a week is built from the store."""
+
+from datetime import UTC, datetime
+
+from digest import run
+from digest.models import Item
+from tests.conftest import make_settings
+
+SOURCES = """
+  - {id: focused-outlet, kind: file, location: ., name: Focused, focused: true}
+  - {id: world-news, kind: file, location: ., name: World}
+"""
+# A military report that names no country: typical of an outlet that covers Belarus only.
+TEXT = (
+    "The defence ministry said on Tuesday that a mechanised brigade had begun a snap readiness "
+    "check, moving tanks and self-propelled artillery to training grounds near the western "
+    "border. Reservists were called up for the drill, which will last three days."
+)
+
+
+def item(source_id: str, n: int, text: str = TEXT, language: str = "en") -> Item:
+    stamp = datetime(2025, 1, 15, 12, tzinfo=UTC)
+    return Item(
+        source_id=source_id,
+        url=f"https://example.org/{n}",
+        canonical_url=f"https://example.org/{n}",
+        title="Snap readiness check",
+        text=text,
+        published=stamp,
+        date_method="meta",
+        content_hash=f"{n:064d}",
+        fetched_at=stamp,
+        language=language,
+    )
+
+
+def test_a_focused_outlet_need_not_name_the_country(tmp_path):
+    settings = make_settings(tmp_path, SOURCES)
+    store = run.open_store(settings)
+    store.add_items([item("focused-outlet", 1), item("world-news", 2)])
+    assert run.classify(settings, store) == 2
+    got = {i.source_id: i for i in store.all_items()}
+    assert got["focused-outlet"].section_label == "military"
+    assert got["focused-outlet"].on_topic and not got["world-news"].on_topic
+
+
+def test_items_in_other_languages_wait_for_the_editor(tmp_path):
+    settings = make_settings(tmp_path, SOURCES)
+    store = run.open_store(settings)
+    store.add_items([item("focused-outlet", 3, language="ru")])
+    assert run.classify(settings, store) == 0
+    (waiting,) = store.unlabelled_items()
+    assert waiting.language == "ru" and waiting.section is None
+
+
+def test_a_week_with_nothing_stored_builds_an_issue_with_empty_sections(tmp_path):
+    settings = make_settings(tmp_path)
+    issue = run.issue_for_week(settings, run.open_store(settings), run.parse_week("2025-W10"))
+    assert issue.title == "Belarus Review — March 10, 2025"
+    assert [len(s.stories) for s in issue.sections] == [0, 0, 0, 0]

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 
+from digest.boilerplate import is_update_line
+
 _MONTH_NAMES = (  # English (with abbreviations), Russian, Belarusian, Ukrainian genitives
     "january february march april may june july august september october november december",
     "jan feb mar apr may jun jul aug sep oct nov dec",
@@ -111,8 +113,7 @@ def _zone(name: str | None) -> timezone | None:
     """A fixed-offset zone for a written zone name or offset; None when none was written."""
     if not name or name.lower() in _ZONES:
         return timezone(timedelta(hours=_ZONES[name.lower()])) if name else None
-    sign = -1 if name[0] == "-" else 1
-    digits = name[1:].replace(":", "")
+    sign, digits = -1 if name[0] == "-" else 1, name[1:].replace(":", "")
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
 
 
@@ -161,15 +162,11 @@ def infer_year(month: int, day: int, text: str, reference: datetime) -> tuple[in
 
 def _full_dates(text: str) -> list[date]:
     """Fully dated events the text mentions in a past (not forward-looking) context."""
-    found = find_mentions(text)
-    dated = (
-        _calendar(m.year, m.month, m.day) for m in found if m.year and in_past(text, m.start, m.end)
-    )
-    return [d for d in dated if d]
+    found = [m for m in find_mentions(text) if m.year and in_past(text, m.start, m.end)]
+    return [d for d in (_calendar(m.year, m.month, m.day) for m in found) if d]
 
 
-# A day with no time is taken at noon UTC: its local date then holds from UTC-11 to UTC+11.
-NO_TIME = "no time given: taken as 12:00 UTC"
+NO_TIME = "no time given: taken as 12:00 UTC"  # its local date holds from UTC-11 to UTC+11
 
 
 def to_datetime(mention: DateMention, year: int) -> tuple[datetime, str]:
@@ -193,8 +190,8 @@ def find_date(byline: list[str], paragraphs: list[str], reference: datetime) -> 
 
 
 def _from_byline(byline, paragraphs, body, reference) -> FoundDate | None:
-    """A full date anywhere in a byline line (by NAME, Published …)."""
-    for line in byline:
+    """A full date anywhere in a byline line (by NAME, Published …); 'Updated' lines last."""
+    for line in sorted(byline, key=is_update_line):
         for m in find_mentions(line):
             if m.year:
                 return _dated(m, m.year, reference, "byline", f"full date in the byline '{line}'")

@@ -9,44 +9,18 @@ from functools import lru_cache
 import justext
 
 from digest import dates
+from digest.boilerplate import (
+    CREDIT,
+    INLINE_LINK,
+    TERMINATOR,
+    WORD,
+    furniture_hits,
+    is_byline,
+    is_menu_line,
+)
 
-# Phrases that mark a short block as page furniture rather than article text.
-_BOILERPLATE = re.compile(
-    r"(?i)skip to (main )?content|skip navigation|jump to|edit (this )?(post|page)"
-    r"|official website of|\.gov websites?|websites? use \.gov|safely connected|archived content"
-    r"|archive site|not updated|links may not (function|work)|for current information"
-    r"|cookies?\b|accept all|privacy (policy|settings|preferences)|terms of (use|service)"
-    r"|terms and conditions|subscri(be|bed|ption)|newsletter|sign(ing)? up|e-?mail address"
-    r"|enter (your )?e-?mail|indicates required|confirmation e-?mail|share (this|on|via)"
-    r"|follow us|read (more|also|next)|related (articles?|stories|news|posts|topics)"
-    r"|more news|more from|editors.? picks|news feed|recommended|you (may|might) also like"
-    r"|most (read|popular|viewed)|trending|top stories|latest news|all rights reserved"
-    r"|copyright|©|\(c\) \d{4}|advertisement|sponsored|ad choices|log ?in\b|sign in\b"
-    r"|create (an )?account|forgot (your )?password|\bmin(ute)?s? read|reading time"
-    r"|getty images|shutterstock|\bphoto( by|:)|image credit|\bcredit:|audio is created"
-    r"|listen to (this|the) article|ai assistance|text.to.speech|available only to"
-    r"|subscribers only|premium content|to continue reading|already a subscriber|back to top"
-    r"|print (this )?(page|article)|leave a (comment|reply)|\d+ comments|please,? enter"
-    r"|thank you for (signing|subscribing)|^\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?$"
-)
-# A caption credit at the end of a line: (NAME/AGENCY via Getty Images), (Photo: Reuters).
-_CREDIT = re.compile(
-    r"(?i)\((?:[^()]*\b(?:via|photo|credit|courtesy)\b[^()]*|[A-Z .'-]+/[A-Z][^()]*)\)\W*$"
-)
-# Lines that end an article: what follows them is other content.
-_TERMINATOR = re.compile(
-    r"(?i)^\W*(related( articles| stories| news| posts)?|more news|more (from|on) .{0,30}|"
-    r"editors.? picks|news feed|recommended( for you)?|read (also|next|more)|"
-    r"you (may|might) also like|most (read|popular|viewed)|latest( news)?|popular|trending|"
-    r"comments?|leave a (comment|reply)|share( this( article| story)?)?|tags?:?.{0,60})\W*$"
-)
-_BYLINE = re.compile(
-    r"^(?:[Bb]y|BY|[Vv]on|[Pp]ar|[Аа]втор:?)\s+(?:[A-ZА-ЯЁІЎ][\w.’'-]+\s?){1,4}"
-    r"|\b(?i:min(?:ute)?s? read)\b|^(?i:published|posted|updated)\b"
-)
 _BULLET = re.compile(r"^\s*(?:[•·▪●◦‣*+]|-(?=\s)|\d{1,2}[.)](?=\s))\s*")
 _SENTENCE_END = re.compile(r"[.!?…:;][\"”’»)\]]*$")
-_WORD = re.compile(r"\w+(?:[’'-]\w+)*")
 # jusText stoplist names for the ISO 639-1 codes py3langid returns.
 _CODES = (
     "en=English ru=Russian be=Belarusian uk=Ukrainian pl=Polish lt=Lithuanian lv=Latvian "
@@ -68,7 +42,7 @@ class Block:
     """One line or paragraph of the dump, with the label the scorer gave it."""
 
     text: str
-    kind: str  # "good", "short", "bad", "byline", "end" (a terminator line)
+    kind: str  # "good", "short", "bad", "byline", "link" (read also: …), "end" (a terminator)
     words: int
 
 
@@ -89,11 +63,6 @@ def stopwords(language: str | None) -> frozenset[str]:
     return justext.get_stoplist(name) if name else frozenset()
 
 
-def is_byline(text: str) -> bool:
-    """Whether a short line reads like a byline (by NAME, Published …, 3 min read)."""
-    return bool(_BYLINE.search(text)) and len(_WORD.findall(text)) <= 20
-
-
 def split_blocks(text: str) -> list[str]:
     """The dump's blocks: one per line, or one per paragraph when the lines are hard-wrapped."""
     lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
@@ -111,19 +80,26 @@ def _hard_wrapped(lines: list[str]) -> bool:
 
 def classify(text: str, stops: frozenset[str]) -> Block:
     """Label one block: article text, a short line, furniture, a byline or an article end."""
-    n = len(words := _WORD.findall(text))
-    if _TERMINATOR.match(text) and n <= 12:
+    n = len(words := WORD.findall(text))
+    if TERMINATOR.match(text) and n <= 12:
         return Block(text, "end", n)
+    if INLINE_LINK.match(text) and n <= 30:
+        return Block(text, "link", n)
     if is_byline(text):
         return Block(text, "byline", n)
-    hits = len({m.group(0).lower() for m in _BOILERPLATE.finditer(text)})
-    if (hits and n < 40) or hits >= 2 or _CREDIT.search(text):
+    hits = furniture_hits(text)
+    if (hits and n < 40) or hits >= 2 or CREDIT.search(text) or _menu(text, n):
         return Block(text, "bad", n)
     density = sum(w.lower() in stops for w in words) / n if stops and n else 1.0
     sentence = bool(_SENTENCE_END.search(text)) or n >= LONG_WORDS
     if n >= GOOD_WORDS and sentence and density >= MIN_DENSITY and _reads_as_words(text):
         return Block(text, "good", n)
     return Block(text, "short" if n < LONG_WORDS else "bad", n)
+
+
+def _menu(text: str, n: int) -> bool:
+    """Whether a short line is a menu row or a bare number (a date line is neither)."""
+    return n < 12 and is_menu_line(text) and not dates.find_mentions(text)
 
 
 def _reads_as_words(text: str) -> bool:
@@ -148,7 +124,7 @@ def _gain(block: Block, previous: Block | None) -> int:
     """A block's worth to a run: its words, or a penalty (paid once per box of furniture)."""
     if block.kind in ("good", "end"):  # an end line stops any run
         return block.words if block.kind == "good" else -(10**9)
-    repeated = block.kind == "short" or (previous and previous.kind in ("bad", "byline"))
+    repeated = block.kind in ("short", "link") or (previous and previous.kind in ("bad", "byline"))
     return -PENALTY_SHORT if repeated else -PENALTY_BAD
 
 
@@ -175,9 +151,12 @@ def _title(before: list[Block], byline: list[str]) -> str | None:
     """The headline: the line just above a byline, else the first headline-like line."""
     heads = [b.kind == "short" and 3 <= b.words <= 30 and _named(b.text, byline) for b in before]
     candidates = [i for i, head in enumerate(heads) if head]
-    for i in candidates:
-        if any(b.kind == "byline" or b.text in byline for b in before[i + 1 : i + 3]):
-            return before[i].text
+    for gap in (1, 2):  # the headline nearest the byline wins over a menu line above it
+        for i in candidates:
+            if i + gap < len(before) and (
+                before[i + gap].kind == "byline" or before[i + gap].text in byline
+            ):
+                return before[i].text
     return before[candidates[0]].text if candidates else None
 
 
@@ -186,7 +165,7 @@ def _named(text: str, byline: list[str]) -> bool:
     rest = text
     for m in reversed(dates.find_mentions(text)):
         rest = rest[: m.start] + " " + rest[m.end :]
-    return text not in byline or (not is_byline(text) and len(_WORD.findall(rest)) >= 3)
+    return text not in byline or (not is_byline(text) and len(WORD.findall(rest)) >= 3)
 
 
 def clean_text(text: str, language: str | None = "en") -> CleanedPage:

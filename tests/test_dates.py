@@ -99,6 +99,15 @@ def test_zone_less_time_just_after_reference_is_capped():
     assert found.published == REFERENCE + timedelta(hours=20) and "capped" in found.note
 
 
+def test_first_publication_wins_over_an_update_line():
+    """A byline 'Updated …' line is read only when no other byline line carries a date."""
+    byline = ["Updated 16 January 2025, 18:20", "First published 15 January 2025, 09:30"]
+    found = find_date(byline, ["Text."], REFERENCE)
+    assert found.published == datetime(2025, 1, 15, 9, 30, tzinfo=UTC)
+    only = find_date(["Обновлено 16.01.2025 18:20"], ["Текст."], REFERENCE)
+    assert only.published == datetime(2025, 1, 16, 18, 20, tzinfo=UTC)
+
+
 def test_source_order_byline_dateline_opening_mentions():
     """Byline first, then a dateline, then a date-led opening line, then past month-days."""
     body = ["MINSK, Feb. 3 — The court sentenced two activists, the rights group said in 2025."]

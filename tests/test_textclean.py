@@ -142,3 +142,21 @@ def test_markdown_to_paragraphs():
         "code_line = 1",
         "quoted text",
     ]
+
+
+def test_link_lines_menu_rows_appeals_and_other_languages():
+    """A 'Read also:' line is dropped without splitting the article; menu rows, donation appeals
+    and Russian furniture are furniture; the headline nearest the date line is the title."""
+    assert classify("Read also: Minsk and Moscow sign a new air defence deal", EN).kind == "link"
+    assert classify("About us | Contacts | Advertising", EN).kind == "bad"
+    assert classify("16.01.2025 14:05", EN).kind == "short"  # a date line is not a menu row
+    appeal = "We rely on readers like you. Support us with a donation of any size today."
+    assert classify(appeal, EN).kind == "bad"
+    ru = stopwords("ru")
+    assert classify("Читайте также", ru).kind == "end"
+    assert classify("Подписывайтесь на наш канал, чтобы не пропустить новости", ru).kind == "bad"
+    lines = ["EN | BY | RU", "Court jails a blogger in Hrodna", "14.03.2025 11:40", PARAGRAPH]
+    middle = ["Read also: Another court case in Minsk", PARAGRAPH + " Two."]
+    page = clean_text("\n".join(lines + middle))
+    assert page.title == "Court jails a blogger in Hrodna"
+    assert page.paragraphs == (PARAGRAPH, PARAGRAPH + " Two.")

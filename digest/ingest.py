@@ -44,9 +44,18 @@ def article_item(doc: Document) -> Item:
 def past_issue_items(doc: Document, issue: PastIssue) -> list[Item]:
     """One item per paragraph of a past issue, labelled with its section by the editors."""
     items = []
+    previous, section = None, None  # an undated paragraph continues the one before it
     for n, para in enumerate(issue.paragraphs, start=1):
-        day = para.day or issue.week.monday
-        note = "the date the paragraph opens with" if para.day else "no date in the paragraph"
+        if para.section != section:
+            previous, section = None, para.section
+        day = para.day or previous or issue.week.monday
+        previous = day
+        if para.day:
+            note = "the date the paragraph opens with"
+        elif day != issue.week.monday:
+            note = "no date in the paragraph: the date of the one before it in its section"
+        else:
+            note = "no date in the paragraph: the first day of its week"
         items.append(
             Item(
                 source_id=doc.source_id,

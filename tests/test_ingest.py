@@ -52,3 +52,13 @@ def test_weeks_with_items_cover_the_seed_weeks(settings):
     run.collect(settings, store)
     weeks = [w.label for w in run.weeks_with_items(settings, store)]
     assert "2025-W03" in weeks and "2025-W07" in weeks  # seed 004 and the Kyiv Independent piece
+
+
+def test_an_undated_paragraph_takes_the_date_of_the_one_before_it_in_its_section(settings):
+    store = run.open_store(settings)
+    run.collect(settings, store)
+    past = {i.text[:40]: i for i in store.all_items() if i.origin == "past_issue"}
+    also = next(i for t, i in past.items() if t.startswith("Lukashenka also claimed"))
+    assert also.published.date().isoformat() == "2025-01-16"  # after "Also on January 16, ..."
+    first = next(i for t, i in past.items() if t.startswith("U.S. Secretary of State"))
+    assert first.published.date().isoformat() == "2025-01-13"  # opens its section: the Monday

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -61,18 +62,30 @@ def _in_workers(wanted, job: Job, store: Store, workers: int, progress) -> list[
     context = multiprocessing.get_context("fork")
     results: dict[str, SourceResult] = {}
     started = now_utc()
-    with ProcessPoolExecutor(workers, context, _init_worker, (job,)) as pool:
-        futures = {pool.submit(_worker_gather, src): src for src in wanted}
-        for future in as_completed(futures):
-            src = futures[future]
-            try:
-                gathered = future.result()
-            except (BrokenProcessPool, OSError) as exc:
-                gathered = Gathered(src.id, error=f"source '{src.id}': its worker died: {exc}")
-            if progress:
-                progress(src.id, gathered.documents)
-            results[src.id] = _keep(store, gathered, started)
+    counts = context.SimpleQueue()  # (source id, documents so far) from the workers
+    drain = threading.Thread(target=_report_counts, args=(counts, progress), daemon=True)
+    drain.start()
+    try:
+        with ProcessPoolExecutor(workers, context, _init_worker, (job, counts)) as pool:
+            futures = {pool.submit(_worker_gather, src): src for src in wanted}
+            for future in as_completed(futures):
+                src = futures[future]
+                try:
+                    gathered = future.result()
+                except (BrokenProcessPool, OSError) as exc:
+                    gathered = Gathered(src.id, error=f"source '{src.id}': its worker died: {exc}")
+                results[src.id] = _keep(store, gathered, started)
+    finally:
+        counts.put(None)
+        drain.join()
     return [results[src.id] for src in wanted]
+
+
+def _report_counts(counts, progress: Progress | None) -> None:
+    """Pass the workers' document counts to the progress display until told to stop."""
+    while (message := counts.get()) is not None:
+        if progress:
+            progress(*message)
 
 
 def _keep(store: Store, gathered: Gathered, started: datetime) -> SourceResult:
@@ -113,18 +126,20 @@ def _lookup(store: Store):
     return lookup
 
 
-_worker: Gatherer | None = None  # a worker process's gatherer, with its own store connection
+_worker: tuple[Gatherer, object] | None = None  # a worker's gatherer and its progress queue
 
 
-def _init_worker(job: Job) -> None:
+def _init_worker(job: Job, counts) -> None:
     global _worker
-    _worker = Gatherer(job, _lookup(Store(job.settings.database_url, migrate_schema=False)))
+    store = Store(job.settings.database_url, migrate_schema=False)
+    _worker = (Gatherer(job, _lookup(store)), counts)
 
 
 def _worker_gather(src: SourceConfig) -> Gathered:
-    """In a worker process: gather one source with the gatherer its initializer made."""
+    """In a worker process: gather one source, telling the parent how many documents so far."""
     assert _worker is not None, "worker started without its job"
-    return _worker.gather(src)
+    gatherer, counts = _worker
+    return gatherer.gather(src, lambda source_id, done: counts.put((source_id, done)))
 
 
 def source_status(settings: Settings, store: Store) -> list[tuple[str, ...]]:

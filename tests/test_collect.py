@@ -76,8 +76,10 @@ def test_many_sources_at_once_and_each_failure_named(tmp_path, httpserver_ipv4: 
     )  # fmt: skip
     settings = settings_with(tmp_path, sources)
     store = run.open_store(settings)
-    results = {r.source_id: r for r in run.collect(settings, store)}
+    counts: dict[str, int] = {}
+    results = {r.source_id: r for r in run.collect(settings, store, progress=counts.__setitem__)}
     assert (results["seeds"].new, results["wire"].new, results["daily"].new) == (41, 5, 3)
+    assert (counts["seeds"], counts["wire"], counts["daily"]) == (5, 5, 3)  # documents, as read
     for bad in ("broken", "gone", "dead"):
         assert results[bad].error and f"source '{bad}'" in results[bad].error, results[bad]
     assert "404" in results["gone"].error

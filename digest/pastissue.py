@@ -18,6 +18,7 @@ _NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+")
 _CLOSERS = re.compile(
     r"^(note from the editors|editors[’']? note|best regards|kind regards|sincerely)\b", re.I
 )
+UNWRAPPED = 200  # a line longer than this is a whole paragraph, not wrapped text
 MIN_HEADINGS = 3  # how many of the configured section headings make a text a past issue
 
 
@@ -61,20 +62,34 @@ def parse_issue(text: str, sections: Sequence[SectionConfig]) -> PastIssue:
 
 
 def _sectioned_blocks(text: str, sections: Sequence[SectionConfig]):
-    """Yield (section id, paragraph) for each paragraph under a heading, up to the editors' note."""
+    """Yield (section id, paragraph) for each paragraph under a heading, up to the editors' note.
+
+    Paragraphs are blocks between blank lines; a block whose lines are too long to be wrapped
+    text (one paragraph a line, as copied from a web page) gives a paragraph per line. A heading
+    may stand anywhere in a block, so a contents list without blank lines switches section
+    without becoming a paragraph.
+    """
     current: str | None = None
     for block in re.split(r"\n\s*\n", text):
         lines = [ln.strip() for ln in block.splitlines() if ln.strip()]
-        if not lines:
-            continue
-        heading = _heading_id(lines[0], sections)
-        if heading:
-            current = heading
-            lines = lines[1:]
-        if _CLOSERS.match(lines[0] if lines else ""):
-            return
-        if current and lines:
-            yield current, " ".join(lines)
+        one_per_line = any(len(ln) > UNWRAPPED for ln in lines)
+        pending: list[str] = []
+        for line in lines:
+            heading = _heading_id(line, sections)
+            if heading or _CLOSERS.match(line) or one_per_line:
+                if current and pending:
+                    yield current, " ".join(pending)
+                pending = []
+            if _CLOSERS.match(line):
+                return
+            if heading:
+                current = heading
+            elif one_per_line and current:
+                yield current, line
+            else:
+                pending.append(line)
+        if current and pending:
+            yield current, " ".join(pending)
 
 
 def _heading_id(line: str, sections: Sequence[SectionConfig]) -> str | None:
@@ -109,7 +124,7 @@ def html_blocks(html: str) -> str:
 
 def _issue_date(text: str) -> date | None:
     """The issue's date: a long date in its first lines, else a dd.mm.yyyy line (the sign-off)."""
-    head = "\n".join(text.splitlines()[:5])
+    head = "\n".join(ln for ln in text.splitlines()[:40] if len(ln) < 200)  # title lines, not prose
     m = _LONG_DATE.search(head)
     if m:
         return date(int(m.group(3)), MONTHS.index(m.group(1)) + 1, int(m.group(2)))

@@ -85,3 +85,15 @@ def test_a_past_issue_saved_as_a_web_page_with_title_case_headings(settings, tmp
     ]  # fmt: skip
     assert issue.paragraphs[0].text == "On February 25, a brigade held a drill near Polatsk."
     assert issue.week.label == "2025-W09"
+
+
+def test_one_paragraph_a_line_and_a_contents_list_without_numbers(settings):
+    lines = [ln for ln in SEED_004.splitlines() if ln.strip()]  # every blank line removed
+    text = "\n".join(ln.strip().lstrip("1234. ") if ln.strip()[:2] in ("1.", "2.", "3.", "4.")
+                     else ln for ln in lines)  # fmt: skip
+    issue = parse_issue(text, settings.sections)
+    counts = {}
+    for p in issue.paragraphs:
+        counts[p.section] = counts.get(p.section, 0) + 1
+    assert counts == {"military": 6, "political": 11, "human_rights": 12, "propaganda": 8}
+    assert not any("DEVELOPMENTS" in p.text[:30] for p in issue.paragraphs)

@@ -80,7 +80,13 @@ def build(settings: Settings, week, issue_date, last, all_weeks, formats) -> Non
         weeks = [week_for_issue_date(parse_day(issue_date))]
     else:
         weeks = [last_complete_week(now_utc(), settings.zone)]
-    for path in run.build_weeks(settings, store, weeks, formats):
+    try:
+        paths = run.build_weeks(settings, store, weeks, formats)
+    except run.BuildError as exc:
+        for path in exc.paths:
+            click.echo(str(path))
+        raise
+    for path in paths:
         click.echo(str(path))
 
 

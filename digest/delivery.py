@@ -219,6 +219,10 @@ def cycle(
     week = last_complete_week(now, settings.zone)
     sources = run.collect(settings, store)
     classified = run.classify(settings, store)
-    paths = run.build(settings, store, week)
+    try:
+        paths = run.build(settings, store, week)
+    except run.BuildError as exc:  # e.g. no PDF: the other formats still go out
+        log.error("%s", exc)
+        paths = exc.paths
     report = deliver(settings, store, week, now=now, dry_run=dry_run)
     return CycleReport(week.label, sources, classified, paths, report)

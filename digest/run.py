@@ -78,20 +78,50 @@ def build(settings: Settings, store: Store, week: Week, formats: Sequence[str] =
 def build_weeks(
     settings: Settings, store: Store, weeks: Sequence[Week], formats: Sequence[str] = ()
 ) -> list[Path]:
-    """Build several weeks' issues, then the archive index and feed once."""
+    """Build several weeks' issues, then the archive index and feed once.
+
+    A format that cannot be made (no Pango for the PDF, say) does not stop the others: they are
+    written, and a BuildError then names what failed and carries the paths that were written.
+    """
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise DigestError(f"unknown format: {', '.join(unknown)} (expected: {', '.join(FORMATS)})")
     paths: list[Path] = []
+    failures: list[str] = []
     for week in weeks:
-        paths += write_built(settings, issue_for_week(settings, store, week), formats)
-    return paths + publish.write_archive(settings)
+        try:
+            paths += write_built(settings, issue_for_week(settings, store, week), formats)
+        except BuildError as exc:
+            paths += exc.paths
+            failures += exc.failures
+    paths += publish.write_archive(settings)
+    if failures:
+        raise BuildError(paths, failures)
+    return paths
 
 
 def write_built(settings: Settings, issue: Issue, formats: Sequence[str] = ()) -> list[Path]:
     """Render an issue in every format (or those named) and write it to out/<week>/."""
-    rendered = {name: FORMATS[name](issue, settings) for name in formats or FORMATS}
-    return publish.write_issue(issue, rendered, settings)
+    rendered, failures = {}, []
+    for name in formats or FORMATS:
+        try:
+            rendered[name] = FORMATS[name](issue, settings)
+        except DigestError as exc:
+            failures.append(f"{issue.week} {name}: {exc}")
+            log.error("%s %s: %s", issue.week, name, exc)
+    paths = publish.write_issue(issue, rendered, settings)
+    if failures:
+        raise BuildError(paths, failures)
+    return paths
+
+
+class BuildError(DigestError):
+    """Some formats could not be made; the others were written (their paths are kept)."""
+
+    def __init__(self, paths: list[Path], failures: list[str]) -> None:
+        super().__init__("\n".join(failures))
+        self.paths = paths
+        self.failures = failures
 
 
 def weeks_with_items(settings: Settings, store: Store) -> list[Week]:

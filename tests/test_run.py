@@ -58,3 +58,24 @@ def test_a_week_with_nothing_stored_builds_an_issue_with_empty_sections(tmp_path
     issue = run.issue_for_week(settings, run.open_store(settings), run.parse_week("2025-W10"))
     assert issue.title == "Belarus Review — March 10, 2025"
     assert [len(s.stories) for s in issue.sections] == [0, 0, 0, 0]
+
+
+def test_a_format_that_cannot_be_made_does_not_stop_the_others(tmp_path, monkeypatch):
+    from digest.errors import DigestError
+    from digest.render import FORMATS
+
+    def no_pango(issue, settings):  # stands in for a machine without Pango (present here)
+        raise DigestError("PDF output needs Pango (WeasyPrint): library not found")
+
+    monkeypatch.setitem(FORMATS, "pdf", no_pango)
+    settings = make_settings(tmp_path)
+    store = run.open_store(settings)
+    run.collect(settings, store)
+    try:
+        run.build(settings, store, run.parse_week("2025-W03"))
+    except run.BuildError as exc:
+        written = {p.suffix for p in exc.paths}
+        assert {".html", ".md", ".json"} <= written and ".pdf" not in written
+        assert "2025-W03 pdf: PDF output needs Pango" in str(exc)
+    else:
+        raise AssertionError("the missing PDF was not reported")

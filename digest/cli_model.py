@@ -9,7 +9,7 @@ import click
 
 from digest import run
 from digest.cli_common import common, out
-from digest.config import Settings
+from digest.config import DEFAULT_CONFIG, Settings, load_settings
 
 
 @click.command()
@@ -50,17 +50,25 @@ def train(settings: Settings, issues_dir: Path | None) -> None:
 @click.command("eval")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@common
-def evaluate(settings: Settings, file: Path, as_json: bool) -> None:
-    """Score the current model on a JSON-lines file of {"text", "label"} objects.
+@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Configuration whose trained model to use [default: ./sources.yaml if it "
+                   "exists, else the shipped model].")  # fmt: skip
+def evaluate(file: Path, as_json: bool, config_path: Path | None) -> None:
+    """Score the model on a JSON-lines file of {"text", "label"} objects.
 
     Example: digest eval held-out.jsonl --json
     """
     from digest.classify import evaluate as score
-    from digest.classify import format_report, read_jsonl
+    from digest.classify import format_report, load_default, read_jsonl
     from digest.training import current_model
 
-    report = score(current_model(settings), read_jsonl(file))
+    examples = read_jsonl(file)
+    default = Path(DEFAULT_CONFIG)
+    if config_path or default.is_file():
+        model = current_model(load_settings(config_path or default))
+    else:
+        model = load_default()
+    report = score(model, examples)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, sort_keys=True))
     else:

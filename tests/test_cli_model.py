@@ -61,3 +61,9 @@ def test_classify_all_relabels_and_keeps_the_editors_choices(tmp_path, capsys):
     store = run.open_store(make_settings(tmp_path))
     past = [i for i in store.all_items() if i.origin == "past_issue"]
     assert all(i.section == i.section_override for i in past)
+
+
+def test_eval_works_from_a_folder_without_a_config(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["eval", str(HELDOUT), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["per_label"]["military"]["support"] == 1

@@ -62,13 +62,6 @@ class SourceConfig(_Frozen):
             raise ValueError(f"unknown kind '{value}' (expected: {', '.join(SOURCES)})")
         return value
 
-    @model_validator(mode="after")
-    def _valid_options(self) -> SourceConfig:
-        from digest.sources import SOURCES
-
-        SOURCES[self.kind].Options.model_validate(self.options)
-        return self
-
 
 class DigestConfig(_Frozen):
     """The digest's identity and branding."""
@@ -190,10 +183,33 @@ def parse_settings(text: str, path: Path) -> Settings:
         raise ConfigError(f"{path}:1: the config must be a mapping of settings")
     lines = _line_index(root)
     data.setdefault("base_dir", str(path.resolve().parent))
+    errors = [_describe(err, lines, path) for err in _option_errors(data)]
     try:
-        return Settings.model_validate(data)
+        settings = Settings.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError("\n".join(_describe(err, lines, path) for err in exc.errors())) from None
+        errors = [_describe(err, lines, path) for err in exc.errors()] + errors
+    if errors:
+        raise ConfigError("\n".join(errors))
+    return settings
+
+
+def _option_errors(data: dict) -> list[dict]:
+    """Errors in each source's `options`, checked by its kind's own model, with full locations."""
+    from digest.sources import SOURCES
+
+    found = []
+    sources = data.get("sources")
+    for n, source in enumerate(sources if isinstance(sources, list) else []):
+        if not isinstance(source, dict) or source.get("kind") not in SOURCES:
+            continue
+        options = source.get("options") or {}
+        if not isinstance(options, dict):
+            continue  # the settings model reports it
+        try:
+            SOURCES[source["kind"]].Options.model_validate(options)
+        except ValidationError as exc:
+            found += [err | {"loc": ("sources", n, "options", *err["loc"])} for err in exc.errors()]
+    return found
 
 
 def _line_index(node: yaml.Node | None, loc: tuple = (), out: dict | None = None) -> dict:

@@ -105,3 +105,23 @@ def test_settings_are_frozen():
     settings = load_settings(ROOT / "sources.yaml")
     with pytest.raises(ValidationError):
         settings.database = "sqlite://"
+
+
+def test_a_source_kinds_own_options_are_checked_to_the_line():
+    text = GOOD_HEAD + (
+        "  - id: feed\n"
+        "    kind: rss\n"
+        "    location: https://news.example/feed\n"
+        "    name: Feed\n"
+        "    options:\n"
+        "      full_text: sometimes\n"
+        "      colour: red\n"
+        "  - {id: page, kind: web, location: 'https://news.example/', name: Page, options: 5}\n"
+    )
+    lines = errors_of(text)
+    assert any(
+        ln.startswith("sources.yaml:9: sources[0].options.full_text: Input should be")
+        for ln in lines
+    )
+    assert "sources.yaml:10: sources[0].options.colour: unknown setting" in lines
+    assert any(ln.startswith("sources.yaml:11: sources[1].options:") for ln in lines)

@@ -148,4 +148,4 @@ def test_offline_run_is_a_clear_error() -> None:
 
 def test_options_are_validated() -> None:
     with pytest.raises(ValueError, match="full_text"):
-        source("https://example.org/feed", full_text="sometimes")
+        RssSource.Options.model_validate({"full_text": "sometimes"})

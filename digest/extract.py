@@ -140,17 +140,13 @@ def _from_html(html: str, doc: Document, reference: datetime):
         "extensive_search": False,
         "outputformat": "%Y-%m-%dT%H:%M:%S%z",
     }
-    try:
-        result = trafilatura.bare_extraction(
-            html,
-            url=doc.url,
-            with_metadata=True,
-            favor_precision=True,
-            include_comments=False,
-            date_extraction_params=params,
-        )
-    except (ValueError, TypeError) as exc:
-        raise DigestError(f"{_where(doc)}: the HTML cannot be parsed ({exc})") from exc
+    result = _trafilatura(html, doc, params, precision=True)
+    if result is None or not (result.text or "").strip():
+        # Short pages can fall below the precision threshold: ask once more, for recall, and
+        # take what it finds only if it reads like an article, not a notice or a menu.
+        result = _trafilatura(html, doc, params, precision=False)
+        if result is not None and len((result.text or "").split()) < MIN_RECALL_WORDS:
+            result = None
     if result is None or not (result.text or "").strip():
         raise DigestError(f"{_where(doc)}: no article text could be extracted (text/html)")
     lines = [re.sub(r"^[-•]\s+", "", " ".join(x.split())) for x in result.text.splitlines()]
@@ -158,6 +154,25 @@ def _from_html(html: str, doc: Document, reference: datetime):
     byline = [x for x in lines[:3] if textclean.is_byline(x)]
     paragraphs = [x for x in lines if x not in byline]
     return result.title, paragraphs, byline, _meta_date(result.date, reference), result.author
+
+
+MIN_RECALL_WORDS = 30  # what recall mode must find to count as an article
+
+
+def _trafilatura(html: str, doc: Document, params: dict, precision: bool):
+    """trafilatura's extraction in precision or recall mode; unparsable HTML is a DigestError."""
+    try:
+        return trafilatura.bare_extraction(
+            html,
+            url=doc.url,
+            with_metadata=True,
+            favor_precision=precision,
+            favor_recall=not precision,
+            include_comments=False,
+            date_extraction_params=params,
+        )
+    except (ValueError, TypeError) as exc:
+        raise DigestError(f"{_where(doc)}: the HTML cannot be parsed ({exc})") from exc
 
 
 def _meta_date(value: str | None, reference: datetime) -> dates.FoundDate | None:

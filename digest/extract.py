@@ -3,7 +3,6 @@ Document, whatever its type (plain-text dump, Markdown, HTML) and encoding."""
 
 from __future__ import annotations
 
-import codecs
 import re
 from datetime import UTC, date, datetime
 
@@ -12,16 +11,11 @@ import trafilatura
 import yaml
 
 from digest import dates, textclean
+from digest import fetch_charset as charset
 from digest.errors import DigestError
 from digest.models import Document, Extracted
 
 _DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)""", re.I)
-_WESTERN = {"latin-1", "iso8859-1", "cp1252", "ascii"}
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 MIN_LANGUAGE_LETTERS = 40  # fewer letters than this is too short to tell the language
 
 
@@ -78,47 +72,14 @@ def _declared_charset(doc: Document) -> str | None:
 
 
 def decode(content: str | bytes, declared: str | None = None) -> str:
-    """Text from raw bytes: BOM, then the declared charset, then UTF-8, then cp1251."""
+    """Text from raw bytes: BOM, the declared charset, UTF-8, or sniffed cp1251 and the like.
+
+    The same decoder as for fetched pages (digest.fetch_charset), so a file and a download of
+    the same page read the same; binary bytes are a DigestError.
+    """
     if isinstance(content, str):
         return content
-    for bom, codec in _BOMS:
-        if content.startswith(bom):
-            return content.decode(codec, errors="replace")
-    codec = _known_codec(declared)
-    if codec and not (codec in _WESTERN and _valid_utf8(content)):
-        text = _try(content, codec)
-        if text is not None and not (codec in _WESTERN and _cyrillic_mojibake(text)):
-            return text
-    text = _try(content, "utf-8")
-    return text if text is not None else content.decode("cp1251", errors="replace")
-
-
-def _known_codec(name: str | None) -> str | None:
-    """The normalised Python codec name for a declared charset, or None when it is unknown."""
-    try:
-        return codecs.lookup(name).name if name else None
-    except LookupError:
-        return None
-
-
-def _try(content: bytes, codec: str) -> str | None:
-    """The bytes decoded strictly, or None when they are not valid in that codec."""
-    try:
-        return content.decode(codec)
-    except (UnicodeDecodeError, ValueError):
-        return None
-
-
-def _valid_utf8(content: bytes) -> bool:
-    """Whether non-ASCII bytes are present and form valid UTF-8 (a page mislabelled Latin-1)."""
-    return not content.isascii() and _try(content, "utf-8") is not None
-
-
-def _cyrillic_mojibake(text: str) -> bool:
-    """Whether Latin-1 text is really cp1251 Cyrillic (most letters fall in À–ÿ)."""
-    letters = [c for c in text if c.isalpha()]
-    accented = sum(1 for c in letters if "\u00c0" <= c <= "\u00ff")
-    return len(letters) > 20 and accented > 0.5 * len(letters)
+    return charset.decode(content, f"text/plain; charset={declared}" if declared else None)[0]
 
 
 def _from_plain(text: str):

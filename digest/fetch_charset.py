@@ -68,6 +68,8 @@ def decode(body: bytes, content_type: str | None = None) -> tuple[str, str]:
     if utf8 and (declared is None or declared == "utf-8" or _single_byte(declared)):
         return body.decode("utf-8"), "utf-8"
     if declared and declared != "utf-8":
+        if declared == "cp1252" and _sniff_single_byte(body) == "cp1251":
+            declared = "cp1251"  # Cyrillic labelled Latin-1: high bytes run as whole words
         return body.decode(declared, errors="replace"), declared
     encoding = _sniff_single_byte(body)
     return body.decode(encoding, errors="replace"), encoding

@@ -73,3 +73,10 @@ def test_nul_bytes_mean_binary() -> None:
 )
 def test_text_types(ctype: str, text: bool) -> None:
     assert is_text_type(ctype) is text
+
+
+def test_cyrillic_labelled_latin_1_is_read_as_cp1251_but_western_text_is_not():
+    russian = "Пограничники сообщили об очередях на выезд из страны"
+    assert decode(russian.encode("cp1251"), "text/html; charset=iso-8859-1") == (russian, "cp1251")
+    french = "Le café de la gare a fermé après une longue année"
+    assert decode(french.encode("cp1252"), "text/html; charset=iso-8859-1") == (french, "cp1252")

@@ -47,7 +47,9 @@ def ingest(settings: Settings, source_ids: tuple[str, ...], since: str | None) -
         results = run.collect(settings, store, source_ids, progress=progress, since=start)
     table = Table("source", "new", "unchanged", "failed", "error", title="ingest")
     for r in results:
-        table.add_row(r.source_id, str(r.new), str(r.unchanged), str(r.failed), r.error or "")
+        error = (r.error or "").removeprefix(f"source '{r.source_id}': ")
+        error = error if len(error) <= 90 else error[:89] + "…"  # in full in the log above
+        table.add_row(r.source_id, str(r.new), str(r.unchanged), str(r.failed), error)
     if not quiet:
         out.print(table)
     if results and all(r.error for r in results):

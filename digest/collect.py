@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -131,6 +132,12 @@ _worker: tuple[Gatherer, object] | None = None  # a worker's gatherer and its pr
 
 def _init_worker(job: Job, counts) -> None:
     global _worker
+    # A forked worker must not write through the parent's console (its lock may have been held
+    # at the fork): it logs to stderr through a handler of its own.
+    root = logging.getLogger()
+    plain = logging.StreamHandler(sys.stderr)
+    plain.setFormatter(logging.Formatter("%(message)s"))
+    root.handlers = [plain]
     store = Store(job.settings.database_url, migrate_schema=False)
     _worker = (Gatherer(job, _lookup(store)), counts)
 

@@ -54,7 +54,9 @@ def issue_for_week(settings: Settings, store: Store, week: Week) -> Issue:
     """The week's Issue from the store alone (no network): stories with the editor's edits."""
     classify(settings, store)
     section_ids = {s.id for s in settings.sections}
-    chosen = [i for i in _week_items(store, week, settings) if _belongs(i, section_ids)]
+    week_items = _week_items(store, week, settings)
+    chosen = [i for i in week_items if _belongs(i, section_ids)]
+    supporting = [i for i in week_items if _waiting(i)]
     history = [
         i
         for back in range(1, HISTORY_WEEKS + 1)
@@ -62,7 +64,7 @@ def issue_for_week(settings: Settings, store: Store, week: Week) -> Issue:
         if _belongs(i, section_ids)
     ]
     edits = story_edits_for(store, week.label)
-    stories = stories_from_items(chosen, settings, history=history, edits=edits)
+    stories = stories_from_items(chosen, settings, history, edits, supporting=supporting)
     return build_issue(week, enforce(stories, settings), settings)
 
 
@@ -151,6 +153,11 @@ def _on_topic(item: Item, label: str, topic: Topic, focused: bool) -> bool:
     if item.section_override is not None:
         return True
     return label != "off_topic" and (focused or is_relevant(item.text, item.title, topic))
+
+
+def _waiting(item: Item) -> bool:
+    """A report the model cannot label (another language): it may still back a story."""
+    return item.section is None and not item.excluded and item.language not in MODEL_LANGUAGES
 
 
 def _belongs(item: Item, section_ids: set[str]) -> bool:

@@ -36,15 +36,19 @@ def stories_from_items(
     history: Sequence[Item] = (),
     edits: Mapping[str, StoryEdit] | None = None,
     matching: Matching | None = None,
+    supporting: Sequence[Item] = (),
 ) -> list[Story]:
-    """The week's stories: past-issue paragraphs as written, articles merged one per event."""
+    """The week's stories: past-issue paragraphs as written, articles merged one per event.
+
+    `supporting` items have no section (reports in a language the model does not read): they
+    join and are credited in a story of the same event, and make no story of their own.
+    """
     matching = matching or Matching()
     sectioned = [i for i in items if i.section]
     past = [story_from_item(i, settings) for i in sectioned if i.origin == "past_issue"]
-    articles = [i for i in sectioned if i.origin != "past_issue"]
-    merged = [
-        story_from_group(g, settings) for g in group_items(articles, settings, matching, history)
-    ]
+    articles = [i for i in sectioned if i.origin != "past_issue"] + list(supporting)
+    groups = group_items(articles, settings, matching, history)
+    merged = [story_from_group(g, settings) for g in groups if any(i.section for i in g)]
     merged = continuity(merged, history, settings, matching)
     return [apply_edit(s, (edits or {}).get(s.key)) for s in past + merged]
 
@@ -80,7 +84,12 @@ def story_from_item(item: Item, settings: Settings) -> Story:
 def story_from_group(group: list[Item], settings: Settings) -> Story:
     """One event's story: the best-sourced report first, its paragraph, all outlets credited."""
     ordered = sorted(group, key=lambda i: best_source_rank(i, settings))
-    offers = [[Sentence(s, n) for s in sentences_of(i)] for n, i in enumerate(ordered)]
+    own = settings.digest.language
+    writable = [i for i in ordered if (i.language or own) == own] or ordered  # one language
+    offers = [
+        [Sentence(s, n) for s in sentences_of(i)] if i in writable else []
+        for n, i in enumerate(ordered)
+    ]
     day = min((d for d in (local_day(i, settings) for i in group) if d), default=None)
     para = compose(offers, day)
     section, score = story_section(group)

@@ -171,3 +171,15 @@ def test_the_editors_paragraph_and_position_survive_a_rebuild(tmp_path):
     set_paragraph(store, "2025-W03", "i5", None, change)
     (restored,) = stories_from_items(items, settings, edits=story_edits_for(store, "2025-W03"))
     assert not restored.edited and restored.position == 0
+
+
+def test_a_report_the_model_cannot_read_joins_and_is_credited_but_makes_no_story(tmp_path):
+    settings = make_settings(tmp_path)
+    english = report_item("volat-a", 1)  # labelled military, as the model would
+    russian = report_item("volat-c", 2, section_label=None)  # the same event, in Russian
+    alone = report_item("verdict-b", 3, section_label=None)  # another event, Russian only
+    stories = stories_from_items([english], settings, supporting=[russian, alone])
+    (story,) = stories
+    assert [c.name for c in story.credits] == ["Pozirk", "Zerkalo"]
+    assert story.section == "military" and story.paragraph.startswith("On January 13, ")
+    assert "Государственный" not in story.paragraph  # written from the English report

@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from digest.config_parts import (  # noqa: F401 - re-exported: the settings' parts
+    ID_PATTERN,
     DeliveryConfig,
     DeskConfig,
     DeskUser,
@@ -19,15 +20,11 @@ from digest.config_parts import (  # noqa: F401 - re-exported: the settings' par
     ScheduleConfig,
     SmtpConfig,
     TopicConfig,
+    _Frozen,
 )
 from digest.errors import DigestError
 
-ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 DEFAULT_CONFIG = "sources.yaml"
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class SectionConfig(_Frozen):

@@ -7,9 +7,8 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
-import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from digest import publish as writer
@@ -165,47 +164,17 @@ def write_issue(settings: Settings, issue: Issue) -> list[Path]:
 
 
 def edited_issue(settings: Settings, store: Store, week: Week) -> Issue:
-    """The week's issue from the store with the editor's paragraphs and positions applied."""
-    issue = run.issue_for_week(settings, store, week)
-    return apply_edits(issue, db.story_edits_for(store, week.label))
-
-
-def apply_edits(issue: Issue, edits: Mapping[str, db.StoryEdit]) -> Issue:
-    """The issue with edited paragraphs replaced and each section ordered by the set positions."""
-    sections = []
-    for section in issue.sections:
-        stories = [_edited(story, edits.get(story_key(story))) for story in section.stories]
-        order = sorted(range(len(stories)), key=lambda n: (_position(stories[n], edits), n))
-        sections.append(replace(section, stories=tuple(stories[n] for n in order)))
-    return replace(issue, sections=tuple(sections))
-
-
-def story_key(story: Story) -> str:
-    """A story's stable key: its own, else "i" and its smallest item id."""
-    ids = _ids(story)
-    return story.key or (f"i{min(ids)}" if ids else "")
+    """The week's issue from the store; run.issue_for_week applies the editor's edits."""
+    return run.issue_for_week(settings, store, week)
 
 
 def find_story(issue: Issue, key: str) -> Story:
     """The story with this key in the issue, or a DigestError naming it."""
     for section in issue.sections:
         for story in section.stories:
-            if story_key(story) == key:
+            if story.key == key:
                 return story
     raise DigestError(f"no story {key} in the {issue.week} draft")
-
-
-def _edited(story: Story, edit: db.StoryEdit | None) -> Story:
-    """The story with its key set and, if the editor rewrote it, the editor's paragraph."""
-    story = replace(story, key=story_key(story))
-    if edit is None or not edit.paragraph or edit.paragraph == story.paragraph:
-        return story
-    return replace(story, paragraph=edit.paragraph, edited=True, sentence_sources=())
-
-
-def _position(story: Story, edits: Mapping[str, db.StoryEdit]) -> float:
-    edit = edits.get(story.key)
-    return math.inf if edit is None or edit.position is None else edit.position
 
 
 def _deliver(settings: Settings, store: Store, week: Week) -> tuple[object | None, str]:

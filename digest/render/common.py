@@ -16,12 +16,10 @@ import digest
 from digest.config import Settings
 from digest.errors import DigestError
 from digest.models import Issue
+from digest.weeks import format_day
 
 TEMPLATES_DIR = Path(digest.__file__).resolve().parent.parent / "templates"
 LINK_SCHEMES = ("http", "https")
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
 _MD_INLINE = re.compile(r"([\\`*_\[\]!|~])")
 _MD_LINE_START = re.compile(r"^(\d+)([.)])|^([#>+=-])")
 _HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -30,9 +28,7 @@ _LOGO_TYPES = {"image/png", "image/jpeg", "image/svg+xml", "image/gif", "image/w
 
 def long_date(value: date | datetime | None) -> str:
     """A date as the review prints it, "January 20, 2025", the same in every locale."""
-    if value is None:
-        return ""
-    return f"{MONTHS[value.month - 1]} {value.day}, {value.year}"
+    return "" if value is None else format_day(value)
 
 
 def linkable(url: str | None) -> bool:

@@ -82,12 +82,6 @@ class Store:
         value = as_utc(value)
         return _naive(value) if self.engine.dialect.name == "sqlite" else value
 
-    def has_url(self, canonical_url: str) -> bool:
-        """Whether any source already stored an item with this canonical URL."""
-        query = select(items.c.id).where(items.c.canonical_url == canonical_url).limit(1)
-        with self.engine.connect() as conn:
-            return conn.execute(query).first() is not None
-
     def get_item(self, item_id: int) -> Item | None:
         """One item by id."""
         with self.engine.connect() as conn:

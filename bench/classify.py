@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python bench/classify.py [--seeds 3]
 
-Experiments (5-fold StratifiedGroupKFold by url on data/training/belarus-news.jsonl, 454 items;
+Experiments (5-fold StratifiedGroupKFold by url on digest/data/training/belarus-news.jsonl, 454 items;
 "sections" = macro-F1 over the four sections; mean over seeds 0-2 unless noted; 2 cores):
 
   model (features: word 1-2 + char_wb 2-5 TF-IDF, sublinear tf, unless noted)   sections  prop  off
@@ -50,8 +50,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from digest.classify import corpus_examples, cross_validate, format_report  # noqa: E402
-from digest.classify_eval import fit_estimator, label_probs  # noqa: E402
+from digest.label.evaluation import fit_estimator, label_probs  # noqa: E402
+from digest.label.model import corpus_examples, cross_validate, format_report  # noqa: E402
 
 
 def speed(examples: list, repeats: int = 3) -> tuple[float, float]:

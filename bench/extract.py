@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from digest.extract import extract
+from digest.extract.article import extract
 from digest.models import Document
 
 ROOT = Path(__file__).resolve().parent.parent

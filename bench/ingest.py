@@ -24,9 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from digest.config import SourceConfig  # noqa: E402
-from digest.fetch import Fetcher, FetchOptions, MemoryValidatorCache  # noqa: E402
+from digest.fetch.client import Fetcher, FetchOptions, MemoryValidatorCache  # noqa: E402
 from digest.models import Document  # noqa: E402
+from digest.settings.schema import SourceConfig  # noqa: E402
 from digest.sources.base import SourceContext  # noqa: E402
 from digest.sources.rss import RssSource  # noqa: E402
 
@@ -161,9 +161,9 @@ def main() -> None:
 
 def report(args: argparse.Namespace, addresses: list, folder: Path) -> None:
     """The three measurements, printed."""
-    from digest import run
-    from digest.config import parse_settings
-    from digest.ingest import to_items
+    from digest import pipeline as run
+    from digest.ingest.items import to_items
+    from digest.settings.schema import parse_settings
 
     settings = parse_settings(config_text(addresses, args.feeds, folder), folder / "c.yaml")
     options = FetchOptions(timeout=10, retries=1, robots=False)

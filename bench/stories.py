@@ -23,7 +23,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from digest.sameevent import EventIndex, Matching, Report  # noqa: E402
+from digest.compose.sameevent import EventIndex, Matching, Report  # noqa: E402
 
 PAIRS = ROOT / "tests" / "fixtures" / "stories"
 CORPUS = Path("/work/shared/training/belarus-news.jsonl")
@@ -90,7 +90,7 @@ def _timing() -> None:
     if not CORPUS.exists():
         print(f"timing skipped: {CORPUS} not found")
         return
-    from digest.stories import stories_from_items
+    from digest.compose.stories import stories_from_items
     from tests.conftest import make_settings
     from tests.test_stories import item
 

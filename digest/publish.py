@@ -11,11 +11,11 @@ from datetime import date, datetime, time
 from pathlib import Path
 from urllib.parse import quote
 
-from digest.config import Settings
 from digest.errors import DigestError
 from digest.models import Issue, Rendered
 from digest.render.common import issue_slug, render_template
 from digest.render.jsonout import FORMAT
+from digest.settings.schema import Settings
 
 WEEK = re.compile(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")
 SUFFIX = re.compile(r"^(\.[a-z0-9]+)+$")

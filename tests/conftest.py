@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.config import Settings, parse_settings
+from digest.settings.schema import Settings, parse_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -57,7 +57,7 @@ def server(httpserver_ipv4):
 @pytest.fixture
 def fetcher():
     """A real fetcher that never sleeps, with validators kept in memory."""
-    from digest.fetch import Fetcher, FetchOptions, MemoryValidatorCache
+    from digest.fetch.client import Fetcher, FetchOptions, MemoryValidatorCache
 
     options = FetchOptions(timeout=2, retries=1, backoff=0)
     with Fetcher("digest-test", options, MemoryValidatorCache(), sleep=lambda _: None) as f:

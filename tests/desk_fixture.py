@@ -7,8 +7,8 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from digest.config import Settings
 from digest.models import Item
+from digest.settings.schema import Settings
 from digest.store import Store
 from digest.weeks import parse_week
 

@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from digest.config import DigestConfig, SectionConfig, Settings
 from digest.models import Credit, Issue, IssueSection, Item, Story
+from digest.settings.schema import DigestConfig, SectionConfig, Settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "render"
 

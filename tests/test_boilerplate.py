@@ -1,6 +1,6 @@
 """The boilerplate phrase rules: page furniture is recognised, article sentences are not."""
 
-from digest.boilerplate import furniture_hits, is_byline, is_menu_line, is_update_line
+from digest.extract.boilerplate import furniture_hits, is_byline, is_menu_line, is_update_line
 
 
 def test_furniture_in_several_languages_is_recognised():

@@ -9,7 +9,9 @@ import joblib
 import pytest
 import sklearn
 
-from digest.classify import (
+from digest.errors import DigestError
+from digest.label.examples import CORPUS_PATH, examples_sha256, file_sha256
+from digest.label.model import (
     LABELS,
     Example,
     ModelVersionError,
@@ -25,8 +27,6 @@ from digest.classify import (
     save,
     train,
 )
-from digest.classify_data import CORPUS_PATH, examples_sha256, file_sha256
-from digest.errors import DigestError
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "classify"

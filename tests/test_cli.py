@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from digest.cli import cli, main
+from digest.cli.main import cli, main
 from tests.conftest import write_config
 
 HEADINGS = (

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from digest import cli_desk
-from digest.config import load_settings
+from digest.cli import desk as cli_desk
 from digest.desk.auth import verify_password
+from digest.settings.schema import load_settings
 from digest.store import editing as db
 from tests.conftest import ROOT
 from tests.desk_fixture import load_week

@@ -3,8 +3,8 @@
 import json
 import shutil
 
-from digest import run
-from digest.cli import main
+from digest import pipeline as run
+from digest.cli.main import main
 from tests.conftest import FIXTURES, ROOT, make_settings, write_config
 
 HELDOUT = FIXTURES / "model" / "heldout.jsonl"
@@ -47,7 +47,7 @@ def test_train_learns_from_an_archive_and_the_store_and_is_then_used(tmp_path, c
     assert "archive: 37 examples" in printed and "past issues in the store: 37" in printed
     model = tmp_path / "section_model.joblib"
     assert model.is_file() and f"model written to {model}" in printed
-    from digest.training import current_model
+    from digest.label.training import current_model
 
     assert current_model(make_settings(tmp_path)).meta["n_examples"] == 454 + 37 + 37
 

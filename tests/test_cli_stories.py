@@ -2,9 +2,9 @@
 
 from click.testing import CliRunner
 
-from digest.cli_stories import stories, stories_table
-from digest.issue import build_issue
-from digest.stories import stories_from_items
+from digest.cli.stories import stories, stories_table
+from digest.compose.issue import build_issue
+from digest.compose.stories import stories_from_items
 from digest.weeks import parse_week
 from tests.conftest import make_settings
 from tests.test_stories import report_item

@@ -14,8 +14,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from digest import run
-from digest.config import parse_settings
+from digest import pipeline as run
+from digest.settings.schema import parse_settings
 from tests.conftest import FIXTURES, ROOT, config_text
 
 PAGE = (FIXTURES / "collect" / "article.html.tmpl").read_text(encoding="utf-8")

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from digest.config import ConfigError, load_settings, parse_settings
+from digest.settings.schema import ConfigError, load_settings, parse_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""Tests for digest.dates: the date forms it reads, how it tells past from future, how it
+"""Tests for digest.extract.dates: the date forms it reads, how it tells past from future, how it
 infers a missing year, the order of its sources, and the four seeds' publication dates."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from digest.dates import find_date, find_mentions, in_past, infer_year
-from digest.textclean import clean_text
+from digest.extract.dates import find_date, find_mentions, in_past, infer_year
+from digest.extract.plaintext import clean_text
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = datetime(2026, 1, 15, tzinfo=UTC)

@@ -14,10 +14,10 @@ from string import Template
 
 import pytest
 
-from digest import delivery
-from digest.config import DeliveryConfig, RecipientConfig, Settings, load_settings
+from digest.delivery import deliver as delivery
+from digest.delivery.recipients import Recipient, load_recipients
 from digest.errors import DigestError
-from digest.recipients import Recipient, load_recipients
+from digest.settings.schema import DeliveryConfig, RecipientConfig, Settings, load_settings
 from digest.store import Store
 from digest.store import deliveries as log
 from digest.weeks import parse_week
@@ -35,9 +35,9 @@ FIVE = ["one@example.org", "two@example.org", "three@example.org", "four@example
 # The sender run in a child process, so a test can kill it with SIGKILL mid-list.
 CHILD = """
 import sys
-from digest.config import load_settings
-from digest.delivery import send_issue
-from digest.recipients import load_recipients
+from digest.settings.schema import load_settings
+from digest.delivery.deliver import send_issue
+from digest.delivery.recipients import load_recipients
 from digest.store import Store
 from tests.issue_factory import make_issue
 
@@ -293,7 +293,7 @@ def test_deliver_and_cycle_take_the_issue_from_the_store(server, tmp_path):
 def test_delivery_commands_have_help_ending_with_an_example_and_fail_in_one_line(tmp_path):
     from click.testing import CliRunner
 
-    from digest.cli_delivery import COMMANDS
+    from digest.cli.delivery import COMMANDS
 
     runner = CliRunner()
     for command in COMMANDS:

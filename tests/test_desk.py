@@ -7,10 +7,10 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
-from digest.config import DeskConfig, DeskUser
 from digest.desk import auth
 from digest.desk.app import create_app
 from digest.errors import DigestError
+from digest.settings.schema import DeskConfig, DeskUser
 from digest.store import editing as db
 from tests.desk_fixture import WEEK, load_week
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pypdf import PdfReader
 
-from digest import editing
+from digest.editorial import operations as editing
 from digest.errors import DigestError
 from digest.store import Store
 from digest.store import editing as db

@@ -1,5 +1,5 @@
-"""Tests for digest.extract: every fixture in tests/fixtures/extract (each sidecar says what it
-expects), the decoding rules, source-known values, and the pinned quality floors."""
+"""Tests for digest.extract.article: every fixture in tests/fixtures/extract (each sidecar says
+what it expects), the decoding rules, source-known values, and the pinned quality floors."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from digest.errors import DigestError
-from digest.extract import decode, extract
+from digest.extract.article import decode, extract
 from digest.models import Document, Extracted
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.extract import extract
+from digest.extract.article import extract
 from digest.models import Extracted
 from tests.test_extract import Case, date_correct, load_case
 

@@ -11,7 +11,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from digest.fetch import (
+from digest.fetch.client import (
     Fetcher,
     FetchError,
     FetchOptions,
@@ -272,7 +272,7 @@ def test_transport_seam_runs_the_real_client_on_canned_responses() -> None:
 
 
 def test_a_name_that_does_not_exist_is_not_retried_but_a_passing_dns_failure_is():
-    from digest.fetch_records import unknown_host
+    from digest.fetch.records import unknown_host
 
     def wrapped(errno: int) -> httpx.ConnectError:
         try:

@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from digest.fetch_charset import BinaryContentError, decode, is_text_type
+from digest.fetch.charset import BinaryContentError, decode, is_text_type
 
 RU = "Гомель и Витебск"
 BY = "Мінск і Брэст"

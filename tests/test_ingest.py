@@ -1,6 +1,6 @@
 """Ingest of the seeds: four articles and 37 labelled paragraphs, stored once however often run."""
 
-from digest import run
+from digest import pipeline as run
 
 
 def test_seeds_ingest_once_and_rerun_stores_nothing_new(settings):

@@ -2,8 +2,8 @@
 
 import json
 
-from digest.cli import main
-from digest.inspect import extract_targets
+from digest.cli.main import main
+from digest.extract.check import extract_targets
 from tests.conftest import ROOT
 
 SEED_002 = next((ROOT / "seeds").glob("002_*.txt"))

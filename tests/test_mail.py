@@ -17,11 +17,11 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from pypdf import PdfReader
 
-from digest.config import DeliveryConfig, SmtpConfig
+from digest.delivery.mail import Edition, Mailer, MailError, compose, sender_domain, smtp_password
+from digest.delivery.recipients import Recipient
 from digest.errors import DigestError
-from digest.mail import Edition, Mailer, MailError, compose, sender_domain, smtp_password
-from digest.recipients import Recipient
 from digest.render import email, pdf
+from digest.settings.schema import DeliveryConfig, SmtpConfig
 from tests.issue_factory import make_issue, make_settings
 
 NOW = datetime(2025, 1, 20, 5, 0, tzinfo=UTC)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from digest.names import fold_names, name_key, name_keys, name_tokens, same_name
+from digest.compose.names import fold_names, name_key, name_keys, name_tokens, same_name
 
 SPELLINGS = [
     ("Lukashenka", "Lukashenko", "Łukašenka", "Лукашенко", "Лукашэнка", "Łukaszenka"),

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from digest.paragraph import (
+from digest.compose.paragraph import (
     MAX_WORDS,
     MIN_WORDS,
     Sentence,
@@ -120,7 +120,7 @@ def test_a_weekday_without_a_comma_gives_way_to_the_date_phrase():
 
 
 def test_a_single_capital_article_is_lowered_but_acronyms_stay():
-    from digest.paragraph import _lower_first
+    from digest.compose.paragraph import _lower_first
 
     assert _lower_first("A decree fixed the date.") == "a decree fixed the date."
     assert _lower_first("US officials said so.") == "US officials said so."

@@ -3,7 +3,7 @@
 from datetime import date
 from pathlib import Path
 
-from digest.pastissue import looks_like_issue, parse_issue
+from digest.ingest.pastissue import looks_like_issue, parse_issue
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_004 = next((ROOT / "seeds").glob("004_*.txt")).read_text(encoding="utf-8")
@@ -65,7 +65,7 @@ def test_a_news_article_mentioning_one_heading_is_not_an_issue(settings):
 
 
 def test_a_past_issue_saved_as_a_web_page_with_title_case_headings(settings, tmp_path):
-    from digest.pastissue import html_blocks
+    from digest.ingest.pastissue import html_blocks
 
     page = (
         "<html><head><title>Weekly Review — March 3, 2025</title></head><body>"

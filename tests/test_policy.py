@@ -3,8 +3,8 @@
 import logging
 from datetime import UTC, datetime
 
+from digest.compose.policy import blocked_prefixes, enforce, link_allowed, scrub_text
 from digest.models import Item, Story
-from digest.policy import blocked_prefixes, enforce, link_allowed, scrub_text
 from tests.conftest import make_settings
 
 STATE = """

@@ -3,8 +3,8 @@
 import re
 from pathlib import Path
 
-from digest.cli import cli
-from digest.config import parse_settings
+from digest.cli.main import cli
+from digest.settings.schema import parse_settings
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

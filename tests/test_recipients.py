@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.config import DeliveryConfig, RecipientConfig
-from digest.errors import DigestError
-from digest.recipients import (
+from digest.delivery.recipients import (
     Recipient,
     address_key,
     address_problem,
@@ -17,6 +15,8 @@ from digest.recipients import (
     load_recipients,
     screen,
 )
+from digest.errors import DigestError
+from digest.settings.schema import DeliveryConfig, RecipientConfig
 from tests.issue_factory import make_settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mail"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from digest.relevance import BELARUS, Topic, fold, is_relevant, relevance
+from digest.label.topic import BELARUS, Topic, fold, is_relevant, relevance
 
 
 def test_fold_removes_marks_and_reads_belarusian_letters_as_russian() -> None:

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from digest import run
+from digest import pipeline as run
 from digest.models import Item
 from tests.conftest import make_settings
 

@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from bench.stories import PAIRS, load_pair_set, measure, pair_set_hash
+from digest.compose.sameevent import EventIndex, Matching, Report, clusters, is_cyrillic, tokens
 from digest.errors import DigestError
-from digest.sameevent import EventIndex, Matching, Report, clusters, is_cyrillic, tokens
 
 FLOORS = Path(__file__).parent / "floors" / "stories.json"
 REPORTS = yaml.safe_load((PAIRS / "own_reports.yaml").read_text(encoding="utf-8"))

@@ -25,9 +25,9 @@ from apscheduler.executors.debug import DebugExecutor
 from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy import create_engine, text
 
-from digest import schedule
-from digest.config import ScheduleConfig, Settings, load_settings
+from digest.delivery import schedule
 from digest.errors import DigestError
+from digest.settings.schema import ScheduleConfig, Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "mail"
@@ -190,7 +190,7 @@ def test_trigger_and_options_follow_the_config(tmp_path):
         schedule.trigger(settings.model_copy(update={"delivery": None}))
 
 
-SERVE = "from digest.cli_delivery import schedule; schedule.main(sys.argv[1:])"
+SERVE = "from digest.cli.delivery import schedule; schedule.main(sys.argv[1:])"
 
 
 def test_the_schedule_command_stops_cleanly_on_sigterm_and_a_restart_adds_no_job(tmp_path):

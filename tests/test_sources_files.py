@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from digest.config import parse_settings
 from digest.errors import SourceError
+from digest.settings.schema import parse_settings
 from digest.sources.base import SourceContext
 from digest.sources.files import FileSource
 

@@ -10,9 +10,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from digest.config import SourceConfig
 from digest.errors import SourceError
-from digest.fetch import Fetcher
+from digest.fetch.client import Fetcher
+from digest.settings.schema import SourceConfig
 from digest.sources.base import SourceContext
 from digest.sources.rss import RssSource
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from digest.config import SourceConfig
 from digest.errors import SourceError
-from digest.fetch import Fetcher, FetchOptions
+from digest.fetch.client import Fetcher, FetchOptions
+from digest.settings.schema import SourceConfig
 from digest.sources.base import SourceContext
 from digest.sources.telegram import TelegramSource, channel_name
 

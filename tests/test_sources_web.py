@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from digest.config import SourceConfig
 from digest.errors import SourceError
-from digest.fetch import Fetcher
+from digest.fetch.client import Fetcher
+from digest.settings.schema import SourceConfig
 from digest.sources.base import SourceContext
 from digest.sources.web import WebSource, article_links
 

@@ -5,10 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 import yaml
 
-from digest.models import Item
-from digest.store import Store
-from digest.store.editing import Change, set_paragraph, set_positions, story_edits_for
-from digest.stories import (
+from digest.compose.stories import (
     credit,
     lead,
     link_allowed,
@@ -16,6 +13,9 @@ from digest.stories import (
     stories_from_items,
     story_from_item,
 )
+from digest.models import Item
+from digest.store import Store
+from digest.store.editing import Change, set_paragraph, set_positions, story_edits_for
 from tests.conftest import FIXTURES, make_settings
 
 STATE_SOURCE = """

@@ -1,4 +1,5 @@
-"""Tests for digest.textclean: the seed dumps against their line labels, and each rule of the
+"""Tests for digest.extract.plaintext: the seed dumps against their line labels, and each rule of
+the
 block scorer (labels, runs, headings, tail teasers, hard wraps, stoplists, Markdown)."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from digest.textclean import (
+from digest.extract.plaintext import (
     best_run,
     classify,
     clean_text,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from digest.errors import DigestError
-from digest.urls import absolute_url, canonical_url, host_of
+from digest.fetch.urls import absolute_url, canonical_url, host_of
 
 CANONICAL = "https://news.example.org/politics/2025/01/story-about-minsk"
 

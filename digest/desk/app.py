@@ -18,10 +18,10 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from digest import run
-from digest.config import Settings
+from digest import pipeline as run
 from digest.desk import auth, routes
-from digest.desk.draft import review_threshold
+from digest.editorial.draft import review_threshold
+from digest.settings.schema import Settings
 
 HERE = Path(__file__).resolve().parent
 SESSION_COOKIE = "digest_desk"

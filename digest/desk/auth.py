@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
-from digest.config import Settings
 from digest.errors import DigestError
+from digest.settings.schema import Settings
 
 log = logging.getLogger(__name__)
 PASSWORD_ENV = "DIGEST_DESK_PASSWORD"

@@ -14,12 +14,13 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
-from digest import editing, run
-from digest.config import Settings
+from digest import pipeline as run
 from digest.desk import auth
-from digest.desk.draft import load_draft, shifted_order
+from digest.editorial import operations as editing
+from digest.editorial.draft import load_draft, shifted_order
 from digest.errors import DigestError
 from digest.render import FORMATS
+from digest.settings.schema import Settings
 from digest.store import Store
 from digest.store import editing as db
 from digest.weeks import Week, parse_week

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from digest.config import Settings
 from digest.models import Issue, Rendered
 from digest.render import email, html, jsonout, markdown, pdf
+from digest.settings.schema import Settings
 
 FORMATS: dict[str, Callable[[Issue, Settings], Rendered]] = {
     "html": html.render,

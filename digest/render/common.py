@@ -13,9 +13,9 @@ from urllib.parse import quote, urlsplit
 import jinja2
 
 import digest
-from digest.config import Settings
 from digest.errors import DigestError
 from digest.models import Issue
+from digest.settings.schema import Settings
 from digest.weeks import format_day
 
 TEMPLATES_DIR = Path(digest.__file__).resolve().parent.parent / "templates"

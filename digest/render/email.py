@@ -16,7 +16,6 @@ from functools import lru_cache
 import css_inline
 import jinja2
 
-from digest.config import Settings
 from digest.errors import DigestError
 from digest.models import Credit, Issue, Rendered
 from digest.render.common import (
@@ -26,6 +25,7 @@ from digest.render.common import (
     linkable,
     render_template,
 )
+from digest.settings.schema import Settings
 
 HTML_TEMPLATE = "email.html"
 TEXT_TEMPLATE = "email.txt"

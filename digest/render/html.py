@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from digest.config import Settings
 from digest.models import Issue, Rendered
 from digest.render.common import logo_data_uri, render_template
+from digest.settings.schema import Settings
 
 
 def page(issue: Issue, logo: str | None = None, print_stylesheet: str | None = None) -> str:

@@ -7,10 +7,10 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from digest.config import Settings
 from digest.errors import DigestError
 from digest.models import Issue, Rendered
 from digest.render.common import issue_slug
+from digest.settings.schema import Settings
 
 FORMAT = "digest-issue"
 VERSION = 1

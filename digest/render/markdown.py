@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from digest.config import Settings
 from digest.models import Issue, Rendered
 from digest.render.common import render_template
+from digest.settings.schema import Settings
 
 _EXTRA_BLANKS = re.compile(r"\n{3,}")
 

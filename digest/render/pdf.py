@@ -13,11 +13,11 @@ from pathlib import Path
 from types import ModuleType
 from urllib.parse import unquote, urlsplit
 
-from digest.config import Settings
 from digest.errors import DigestError
 from digest.models import Issue, Rendered
 from digest.render import html
 from digest.render.common import TEMPLATES_DIR, logo_path
+from digest.settings.schema import Settings
 
 PRINT_STYLESHEET = "issue.pdf.css"
 log = logging.getLogger(__name__)

@@ -10,8 +10,8 @@ from typing import Any, ClassVar, Protocol
 
 from pydantic import BaseModel
 
-from digest.config import SourceConfig
 from digest.models import Document
+from digest.settings.schema import SourceConfig
 
 
 def _never_seen(url: str) -> bool:
@@ -24,7 +24,7 @@ class SourceContext:
 
     base_dir: Path
     now: datetime
-    fetcher: Any = None  # digest.fetch.Fetcher, or None when running offline
+    fetcher: Any = None  # digest.fetch.client.Fetcher, or None when running offline
     since: datetime | None = None
     user_agent: str = "digest"
     seen: Callable[[str], bool] = field(default=_never_seen)  # is this article URL stored?

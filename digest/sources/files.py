@@ -11,9 +11,9 @@ from typing import Any, ClassVar
 import yaml
 from pydantic import BaseModel, ConfigDict
 
-from digest.config import SourceConfig
 from digest.errors import SourceError
 from digest.models import Document
+from digest.settings.schema import SourceConfig
 from digest.sources.base import SourceContext
 
 log = logging.getLogger(__name__)

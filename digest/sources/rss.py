@@ -12,13 +12,13 @@ import feedparser
 from bs4 import BeautifulSoup
 from pydantic import BaseModel, ConfigDict, Field
 
-from digest.config import SourceConfig
 from digest.errors import SourceError
-from digest.fetch import FetchError, FetchResult
+from digest.fetch.client import FetchError, FetchResult
+from digest.fetch.urls import absolute_url
 from digest.models import Document
+from digest.settings.schema import SourceConfig
 from digest.sources.base import SourceContext
 from digest.sources.web import fetch_articles, require_fetcher
-from digest.urls import absolute_url
 
 log = logging.getLogger(__name__)
 # A summary that ends like this was cut short by the feed: the page has the rest.

@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 from bs4 import BeautifulSoup, Tag
 from pydantic import BaseModel, ConfigDict, Field
 
-from digest.config import SourceConfig
 from digest.errors import SourceError
-from digest.fetch import Fetcher, FetchError
+from digest.fetch.client import Fetcher, FetchError
 from digest.models import Document
+from digest.settings.schema import SourceConfig
 from digest.sources.base import SourceContext
 from digest.sources.web import require_fetcher
 

@@ -10,12 +10,12 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup
 from pydantic import BaseModel, ConfigDict, Field
 
-from digest.config import SourceConfig
 from digest.errors import DigestError, SourceError
-from digest.fetch import Fetcher, FetchError, FetchResult
+from digest.fetch.client import Fetcher, FetchError, FetchResult
+from digest.fetch.urls import absolute_url, canonical_url, host_of
 from digest.models import Document
+from digest.settings.schema import SourceConfig
 from digest.sources.base import SourceContext
-from digest.urls import absolute_url, canonical_url, host_of
 
 log = logging.getLogger(__name__)
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "", "application/octet-stream")

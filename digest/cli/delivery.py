@@ -1,0 +1,101 @@
+"""The delivery commands `run`, `schedule` and `send`: declarations only, registered in cli.py."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from digest import pipeline as stages
+from digest.cli.common import common, out
+from digest.delivery import deliver as delivery
+from digest.delivery import schedule as scheduling
+from digest.delivery.deliver import DeliveryReport
+from digest.errors import DigestError
+from digest.settings.schema import Settings
+from digest.weeks import parse_week
+
+
+def _print_report(report: DeliveryReport) -> None:
+    """The delivery outcome: who did not get a copy and why, then the one-line summary."""
+    if report.failed or report.problems:
+        table = Table("recipient", "reason", title=f"not delivered ({report.week})")
+        for address, reason in report.failed:
+            table.add_row(address, reason)
+        for problem in report.problems:
+            table.add_row("", problem)
+        out.print(table)
+    for path in report.written:
+        out.print(str(path))
+    out.print(report.summary(), markup=False)
+
+
+def _finish(report: DeliveryReport) -> None:
+    """Print the report; fail the command when anyone did not get their copy."""
+    _print_report(report)
+    if not report.ok:
+        count = len(report.failed) + len(report.problems)
+        raise DigestError(f"{report.week}: {count} recipient(s) did not get the issue (see above)")
+
+
+@click.command("run")
+@click.option("--dry-run", is_flag=True, help="Write .eml files to out/<week>/mail/, send nothing.")
+@common
+def run_cmd(settings: Settings, dry_run: bool) -> None:
+    """One full cycle: ingest, classify, build the last complete week and deliver it.
+
+    Example: digest run -c sources.yaml
+    """
+    store = stages.open_store(settings)
+    result = delivery.cycle(settings, store, dry_run=dry_run)
+    failed = [s for s in result.sources if s.error]
+    for source in failed:
+        out.print(f"source {source.source_id} failed: {source.error}", markup=False)
+    out.print(f"built {len(result.paths)} files for {result.week}", markup=False)
+    _finish(result.delivery)
+
+
+@click.command("send")
+@click.option("-w", "--week", required=True, help="ISO week of the issue, e.g. 2025-W03.")
+@click.option("--to", "to", multiple=True, help="Only this address, sent again (repeat).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "html", "text"]),
+    default="html",
+    show_default=True,
+    help="Format for a --to address that is not a subscriber.",
+)
+@click.option("--resend", is_flag=True, help="Send again to recipients who already have it.")
+@click.option("--dry-run", is_flag=True, help="Write .eml files to out/<week>/mail/, send nothing.")
+@common
+def send(settings: Settings, week: str, to, fmt: str, resend: bool, dry_run: bool) -> None:
+    """Send a week's issue by hand; recipients already served are skipped unless named or --resend.
+
+    Example: digest send --week 2025-W03 --to analyst@example.org
+    """
+    store = stages.open_store(settings)
+    report = delivery.deliver(
+        settings, store, parse_week(week), to=to, to_format=fmt, dry_run=dry_run, resend=resend
+    )
+    _finish(report)
+
+
+@click.command("schedule")
+@common
+def schedule(settings: Settings) -> None:
+    """Run the weekly cycle on the configured schedule until stopped (SIGTERM or Ctrl-C).
+
+    Example: digest schedule -c /etc/digest/sources.yaml
+    """
+    config_path = Path(click.get_current_context().params["config_path"]).resolve()
+    stop = threading.Event()
+    scheduling.stop_on_signals(stop)
+    scheduling.serve(
+        settings, config_path, stop, announce=lambda line: out.print(line, markup=False)
+    )
+
+
+COMMANDS = (run_cmd, send, schedule)

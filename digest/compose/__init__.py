@@ -1,0 +1,1 @@
+"""Compose: stories from items, their paragraphs, the link policy and the Issue."""

@@ -1,0 +1,49 @@
+"""The Issue record of one week: sections in their configured order, stories in order."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from digest.models import Issue, IssueSection, Story
+from digest.settings.schema import Settings
+from digest.weeks import Week, format_day, format_range
+
+
+def build_issue(week: Week, stories: list[Story], settings: Settings) -> Issue:
+    """Assemble the week's Issue: everything the templates need, nothing left to compute."""
+    sections = []
+    for number, section in enumerate(settings.ordered_sections, start=1):
+        chosen = sorted((s for s in stories if s.section == section.id), key=story_order)
+        sections.append(
+            IssueSection(
+                id=section.id,
+                heading=section.heading,
+                description=section.description,
+                number=number,
+                stories=tuple(chosen),
+            )
+        )
+    ident = settings.digest
+    return Issue(
+        title=f"{ident.title} — {format_day(week.issue_date)}",
+        digest_title=ident.title,
+        publisher=ident.publisher,
+        language=ident.language,
+        week=week.label,
+        issue_date=week.issue_date,
+        week_start=week.monday,
+        week_end=week.sunday,
+        week_label=format_range(week.monday, week.sunday),
+        sections=tuple(sections),
+        editors_note=ident.editors_note,
+        sign_off=ident.sign_off,
+        accent_color=ident.accent_color,
+        logo=ident.logo,
+    )
+
+
+def story_order(story: Story) -> tuple:
+    """The editor's positions first; then by date, number of sources (more first), first item."""
+    first = story.items[0].id if story.items and story.items[0].id is not None else 0
+    placed = story.position is not None
+    return (not placed, story.position or 0, story.date or date.max, -len(story.credits), first)

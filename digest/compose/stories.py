@@ -1,0 +1,223 @@
+"""Stories: one per event, merged from every report of it, with its dated paragraph and credits.
+
+A week's articles are grouped by same-event detection (sameevent.py); each group becomes a story
+whose paragraph is composed from its best-sourced report (paragraph.py) and which credits every
+distinct outlet by the link policy. A past issue's paragraph stays its own story as written.
+Against `history` (items of earlier issues) a story already reported is dropped, and a later
+development of an earlier story is marked with that issue's week. The editor's replacement
+paragraphs (`edits`, by story key) win over the composed ones on every rebuild.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import date
+
+from digest.compose.paragraph import Sentence, compose, lead, split_sentences, trim, usable
+from digest.compose.policy import link_allowed
+from digest.models import Credit, Item, Story, StoryEdit
+from digest.settings.schema import Settings
+
+__all__ = ["lead", "split_sentences", "stories_from_items", "credit", "link_allowed", "StoryEdit"]
+
+from digest.compose.sameevent import EventIndex, Matching, Report, clusters
+from digest.weeks import week_of_moment
+
+FOLLOW_UP_DAYS = 56  # how far back an earlier story can be developed by a new one
+_ATTRIBUTION = re.compile(r"\b(said|says|reported|reports|according to|told|announced|stated)\b")
+
+
+def stories_from_items(
+    items: list[Item],
+    settings: Settings,
+    history: Sequence[Item] = (),
+    edits: Mapping[str, StoryEdit] | None = None,
+    matching: Matching | None = None,
+    supporting: Sequence[Item] = (),
+) -> list[Story]:
+    """The week's stories: past-issue paragraphs as written, articles merged one per event.
+
+    `supporting` items have no section (reports in a language the model does not read): they
+    join and are credited in a story of the same event, and make no story of their own.
+    """
+    matching = matching or Matching()
+    sectioned = [i for i in items if i.section]
+    past = [story_from_item(i, settings) for i in sectioned if i.origin == "past_issue"]
+    articles = [i for i in sectioned if i.origin != "past_issue"] + list(supporting)
+    groups = group_items(articles, settings, matching, history)
+    merged = [story_from_group(g, settings) for g in groups if any(i.section for i in g)]
+    merged = continuity(merged, history, settings, matching)
+    return [apply_edit(s, (edits or {}).get(s.key)) for s in past + merged]
+
+
+def group_items(
+    items: list[Item], settings: Settings, matching: Matching, history: Sequence[Item] = ()
+) -> list[list[Item]]:
+    """The items grouped one group per event, each group's items in date then id order."""
+    if not items:
+        return []
+    index = EventIndex([_report(i, settings) for i in items], [i.text for i in history])
+    groups = [[items[n] for n in group] for group in clusters(index, matching)]
+    return [sorted(g, key=_item_order) for g in groups]
+
+
+def story_from_item(item: Item, settings: Settings) -> Story:
+    """The story of a single item: a past issue's paragraph as written, else a composed one."""
+    if item.origin != "past_issue":
+        return story_from_group([item], settings)
+    return Story(
+        section=item.section or "",
+        date=local_day(item, settings),
+        paragraph=item.text,
+        items=(item,),
+        credits=(credit(item, settings),),
+        title=item.title,
+        score=item.section_score,
+        sentence_sources=tuple(0 for _ in split_sentences(item.text)),
+        key=story_key([item]),
+    )
+
+
+def story_from_group(group: list[Item], settings: Settings) -> Story:
+    """One event's story: the best-sourced report first, its paragraph, all outlets credited."""
+    ordered = sorted(group, key=lambda i: best_source_rank(i, settings))
+    own = settings.digest.language
+    writable = [i for i in ordered if (i.language or own) == own] or ordered  # one language
+    offers = [
+        [Sentence(s, n) for s in sentences_of(i)] if i in writable else []
+        for n, i in enumerate(ordered)
+    ]
+    day = min((d for d in (local_day(i, settings) for i in group) if d), default=None)
+    para = compose(offers, day)
+    section, score = story_section(group)
+    return Story(
+        section=section,
+        date=para.start or day,
+        paragraph=para.text,
+        items=tuple(ordered),
+        credits=credits(sorted(group, key=_item_order), settings),
+        title=ordered[0].title,
+        score=score,
+        sentence_sources=para.sources,
+        key=story_key(group),
+    )
+
+
+def best_source_rank(item: Item, settings: Settings) -> tuple:
+    """Sort key of the best report to write from: own language, long enough, attributed, longer."""
+    words = len(item.text.split())
+    return (
+        (item.language or settings.digest.language) != settings.digest.language,
+        words < 60,
+        not _ATTRIBUTION.search(item.text),
+        -min(words, 400),
+        item.id or 0,
+    )
+
+
+def sentences_of(item: Item) -> list[str]:
+    """The item's sentences fit for a paragraph, trimmed of datelines and relative times."""
+    return [t for t in (trim(s) for s in split_sentences(item.text)) if usable(t)]
+
+
+def story_section(group: Sequence[Item]) -> tuple[str, float | None]:
+    """The group's section (most items; ties by summed confidence) and its mean confidence."""
+    votes = Counter(i.section for i in group if i.section)
+    weight = Counter()
+    for i in group:
+        weight[i.section] += i.section_score or 0.0
+    section = max(votes, key=lambda s: (votes[s], weight[s], s))
+    scores = [i.section_score for i in group if i.section == section and i.section_score]
+    return section, (sum(scores) / len(scores) if scores else None)
+
+
+def credits(items: Sequence[Item], settings: Settings) -> tuple[Credit, ...]:
+    """One credit per distinct outlet, in order of first report; linked where any item may be."""
+    found: dict[str, Credit] = {}
+    for item in items:
+        c = credit(item, settings)
+        if c.name not in found or (found[c.name].url is None and c.url):
+            found[c.name] = c
+    return tuple(found.values())
+
+
+def continuity(
+    stories: list[Story], history: Sequence[Item], settings: Settings, matching: Matching
+) -> list[Story]:
+    """Drop stories already told in earlier issues; mark later developments as follow-ups."""
+    if not stories or not history:
+        return stories
+    texts = [" ".join(i.text for i in s.items) for s in stories]
+    reports = [Report(t, s.date) for t, s in zip(texts, stories, strict=True)]
+    index = EventIndex(reports + [_report(i, settings) for i in history])
+    kept = []
+    for n, story in enumerate(stories):
+        found = _earlier(index, n, len(stories), history, settings, matching)
+        if found is None:
+            kept.append(story)
+        elif found:
+            kept.append(replace(story, follow_up_of=found))
+    return kept
+
+
+def _earlier(index, n, offset, history, settings, matching) -> str | None:
+    """ "" if story n repeats an earlier story; the week of one it develops; else None."""
+    best: tuple[float, str] | None = None
+    for h, item in enumerate(history):
+        sig = index.signals(n, offset + h)
+        if sig.score(matching) < matching.threshold or (sig.days or 0) > FOLLOW_UP_DAYS:
+            continue
+        if sig.days is None or sig.days <= matching.max_days:
+            return ""
+        if best is None or sig.score(matching) > best[0]:
+            best = (sig.score(matching), history_week(item, settings))
+    return best[1] if best else None
+
+
+def history_week(item: Item, settings: Settings) -> str:
+    """The ISO week of the issue an earlier item belongs to."""
+    if item.issue_week:
+        return item.issue_week
+    return week_of_moment(item.published, settings.zone).label if item.published else ""
+
+
+def apply_edit(story: Story, edit: StoryEdit | None) -> Story:
+    """The story with the editor's replacement paragraph, if there is one (no provenance then)."""
+    if edit is None:
+        return story
+    story = replace(story, position=edit.position)
+    if not edit.paragraph:
+        return story
+    return replace(story, paragraph=edit.paragraph, sentence_sources=(), edited=True)
+
+
+def story_key(items: Sequence[Item]) -> str:
+    """The story's identity across rebuilds: "i<smallest item id>" ("" for unstored items)."""
+    ids = [i.id for i in items if i.id is not None]
+    return f"i{min(ids)}" if ids else ""
+
+
+def local_day(item: Item, settings: Settings) -> date | None:
+    """The item's publication day in the digest's time zone."""
+    return item.published.astimezone(settings.zone).date() if item.published else None
+
+
+def _report(item: Item, settings: Settings) -> Report:
+    text = f"{item.title}\n{item.text}" if item.title else item.text
+    return Report(text, local_day(item, settings))
+
+
+def _item_order(item: Item) -> tuple:
+    stamp = item.published.timestamp() if item.published else 0.0
+    return (item.published is None, stamp, item.id or 0)
+
+
+def credit(item: Item, settings: Settings) -> Credit:
+    """How a story credits an item's outlet: always named, linked only where policy allows."""
+    source = settings.source(item.source_id) if item.source_id in settings.source_ids else None
+    name = item.outlet or (source.name if source else item.source_id)
+    url = item.url if item.url and link_allowed(item.url, item.source_id, settings) else None
+    return Credit(name=name, url=url)

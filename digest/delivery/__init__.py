@@ -1,0 +1,1 @@
+"""Delivery: the issue by email to its recipients, on the weekly schedule."""

@@ -1,0 +1,1 @@
+"""The editor's operations on a week's draft, and the draft as the editor sees it."""

@@ -1,0 +1,1 @@
+"""Extract: clean text, title, date and language from raw pages, files and posts."""

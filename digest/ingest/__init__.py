@@ -1,0 +1,1 @@
+"""Ingest: sources gathered (in worker processes), documents turned into stored items."""

@@ -1,0 +1,1 @@
+"""Label: what is on topic, and the section model (training, evaluation, prediction)."""

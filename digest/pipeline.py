@@ -1,0 +1,168 @@
+"""The stage sequences: collect, classify, build. The CLI, scheduler and desk all call these."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from digest import publish
+from digest.compose.issue import build_issue
+from digest.compose.policy import enforce
+from digest.compose.stories import stories_from_items
+from digest.errors import DigestError
+from digest.ingest.collect import SourceResult, collect, source_status  # noqa: F401 - the stages
+from digest.label.topic import DEFAULT_TOPIC, Topic, is_relevant
+from digest.models import Issue, Item
+from digest.render import FORMATS
+from digest.settings.schema import Settings
+from digest.store import Store
+from digest.store.editing import story_edits_for
+from digest.weeks import Week, parse_week, week_before, week_of_moment
+
+log = logging.getLogger(__name__)
+HISTORY_WEEKS = 8  # how far back an event counts as already reported
+MODEL_LANGUAGES = ("en",)  # the training corpus is English; others wait for the editor
+
+
+def open_store(settings: Settings) -> Store:
+    """The configured database, migrated to the newest schema."""
+    return Store(settings.database_url)
+
+
+def classify(settings: Settings, store: Store, everything: bool = False) -> int:
+    """Label stored items with the section model; editors' overrides are never touched."""
+    from digest.label.training import current_model
+
+    todo = store.all_items() if everything else store.unlabelled_items()
+    todo = [i for i in todo if i.text.strip() and i.language in (*MODEL_LANGUAGES, None)]
+    if not todo:
+        return 0
+    model = current_model(settings)
+    predictions = model.predict([_model_text(i) for i in todo])
+    topic = topic_of(settings)
+    focused = {src.id for src in settings.sources if src.focused}
+    labels = [
+        (i.id, p.label, p.score, _on_topic(i, p.label, topic, i.source_id in focused))
+        for i, p in zip(todo, predictions, strict=True)
+    ]
+    store.set_labels(labels)
+    return len(labels)
+
+
+def issue_for_week(settings: Settings, store: Store, week: Week) -> Issue:
+    """The week's Issue from the store alone (no network): stories with the editor's edits."""
+    classify(settings, store)
+    section_ids = {s.id for s in settings.sections}
+    week_items = _week_items(store, week, settings)
+    chosen = [i for i in week_items if _belongs(i, section_ids)]
+    supporting = [i for i in week_items if _waiting(i)]
+    history = [
+        i
+        for back in range(1, HISTORY_WEEKS + 1)
+        for i in _week_items(store, week_before(week, back), settings)
+        if _belongs(i, section_ids)
+    ]
+    edits = story_edits_for(store, week.label)
+    stories = stories_from_items(chosen, settings, history, edits, supporting=supporting)
+    return build_issue(week, enforce(stories, settings), settings)
+
+
+def _week_items(store: Store, week: Week, settings: Settings) -> list[Item]:
+    return store.items_for_week(week.label, *week.window(settings.zone))
+
+
+def build(settings: Settings, store: Store, week: Week, formats: Sequence[str] = ()) -> list[Path]:
+    """Render the week's issue in every format (or those named) and write them to out/."""
+    return build_weeks(settings, store, [week], formats)
+
+
+def build_weeks(
+    settings: Settings, store: Store, weeks: Sequence[Week], formats: Sequence[str] = ()
+) -> list[Path]:
+    """Build several weeks' issues, then the archive index and feed once.
+
+    A format that cannot be made (no Pango for the PDF, say) does not stop the others: they are
+    written, and a BuildError then names what failed and carries the paths that were written.
+    """
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise DigestError(f"unknown format: {', '.join(unknown)} (expected: {', '.join(FORMATS)})")
+    paths: list[Path] = []
+    failures: list[str] = []
+    for week in weeks:
+        try:
+            paths += write_built(settings, issue_for_week(settings, store, week), formats)
+        except BuildError as exc:
+            paths += exc.paths
+            failures += exc.failures
+    paths += publish.write_archive(settings)
+    if failures:
+        raise BuildError(paths, failures)
+    return paths
+
+
+def write_built(settings: Settings, issue: Issue, formats: Sequence[str] = ()) -> list[Path]:
+    """Render an issue in every format (or those named) and write it to out/<week>/."""
+    rendered, failures = {}, []
+    for name in formats or FORMATS:
+        try:
+            rendered[name] = FORMATS[name](issue, settings)
+        except DigestError as exc:
+            failures.append(f"{issue.week} {name}: {exc}")
+            log.error("%s %s: %s", issue.week, name, exc)
+    paths = publish.write_issue(issue, rendered, settings)
+    if failures:
+        raise BuildError(paths, failures)
+    return paths
+
+
+class BuildError(DigestError):
+    """Some formats could not be made; the others were written (their paths are kept)."""
+
+    def __init__(self, paths: list[Path], failures: list[str]) -> None:
+        super().__init__("\n".join(failures))
+        self.paths = paths
+        self.failures = failures
+
+
+def weeks_with_items(settings: Settings, store: Store) -> list[Week]:
+    """Every week that holds at least one stored item, oldest first."""
+    found: dict[str, Week] = {}
+    for published, issue_week in store.published_dates():
+        if issue_week:
+            week = parse_week(issue_week)
+        elif published:
+            week = week_of_moment(published, settings.zone)
+        else:
+            continue
+        found[week.label] = week
+    return [found[label] for label in sorted(found)]
+
+
+def topic_of(settings: Settings) -> Topic:
+    """The configured topic, or the default one (Belarus) when no terms are configured."""
+    cfg = settings.topic
+    if not cfg.terms:
+        return Topic(DEFAULT_TOPIC.name, DEFAULT_TOPIC.terms, cfg.title_weight, cfg.threshold)
+    return Topic("configured", cfg.terms, cfg.title_weight, cfg.threshold)
+
+
+def _on_topic(item: Item, label: str, topic: Topic, focused: bool) -> bool:
+    """Editors' sections count; else the model, and (unless the outlet is focused) the topic."""
+    if item.section_override is not None:
+        return True
+    return label != "off_topic" and (focused or is_relevant(item.text, item.title, topic))
+
+
+def _waiting(item: Item) -> bool:
+    """A report the model cannot label (another language): it may still back a story."""
+    return item.section is None and not item.excluded and item.language not in MODEL_LANGUAGES
+
+
+def _belongs(item: Item, section_ids: set[str]) -> bool:
+    return item.on_topic and not item.excluded and item.section in section_ids
+
+
+def _model_text(item: Item) -> str:
+    return f"{item.title}\n\n{item.text}" if item.title else item.text

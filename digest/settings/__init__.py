@@ -1,0 +1,1 @@
+"""Settings: sources.yaml loaded and validated once into one frozen object."""

@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python bench/classify.py [--seeds 3]
 
-Experiments (5-fold StratifiedGroupKFold by url on digest/data/training/belarus-news.jsonl, 454 items;
+Experiments (5-fold StratifiedGroupKFold by url on the shipped corpus, 454 items;
 "sections" = macro-F1 over the four sections; mean over seeds 0-2 unless noted; 2 cores):
 
   model (features: word 1-2 + char_wb 2-5 TF-IDF, sublinear tf, unless noted)   sections  prop  off

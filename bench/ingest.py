@@ -163,7 +163,7 @@ def report(args: argparse.Namespace, addresses: list, folder: Path) -> None:
     """The three measurements, printed."""
     from digest import pipeline as run
     from digest.ingest.items import to_items
-    from digest.settings.schema import parse_settings
+    from digest.settings.loading import parse_settings
 
     settings = parse_settings(config_text(addresses, args.feeds, folder), folder / "c.yaml")
     options = FetchOptions(timeout=10, retries=1, robots=False)

@@ -1,4 +1,9 @@
-"""The project's exceptions: one base class whose message is shown to the user as one line."""
+"""The project's exceptions, all in one place: one base class whose message is shown to the user
+as one line; stages raise them, the CLI and the desk report them."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 
 class DigestError(Exception):
@@ -12,3 +17,42 @@ class SourceError(DigestError):
         super().__init__(f"source '{source_id}': {reason}")
         self.source_id = source_id
         self.reason = reason
+
+
+class ConfigError(DigestError):
+    """A configuration file that cannot be used; the message lists every mistake."""
+
+
+class FetchError(DigestError):
+    """One URL could not be fetched; the message names the URL and the reason."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        """Keep the URL and the one-line reason apart for callers that report them."""
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+class BinaryContentError(DigestError):
+    """The body is not text (an image, an archive, a PDF...): nothing for the pipeline to read."""
+
+
+class MailError(DigestError):
+    """A copy that did not go out; `fatal` means the connection is unusable for the others too."""
+
+    def __init__(self, message: str, *, fatal: bool = False) -> None:
+        super().__init__(message)
+        self.fatal = fatal
+
+
+class ModelVersionError(DigestError):
+    """A model file written by another scikit-learn version: it is not unpickled or trusted."""
+
+
+class BuildError(DigestError):
+    """Some formats could not be made; the others were written (their paths are kept)."""
+
+    def __init__(self, paths: list[Path], failures: list[str]) -> None:
+        super().__init__("\n".join(failures))
+        self.paths = paths
+        self.failures = failures

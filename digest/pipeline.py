@@ -10,7 +10,7 @@ from digest import publish
 from digest.compose.issue import build_issue
 from digest.compose.policy import enforce
 from digest.compose.stories import stories_from_items
-from digest.errors import DigestError
+from digest.errors import BuildError, DigestError
 from digest.ingest.collect import SourceResult, collect, source_status  # noqa: F401 - the stages
 from digest.label.topic import DEFAULT_TOPIC, Topic, is_relevant
 from digest.models import Issue, Item
@@ -115,15 +115,6 @@ def write_built(settings: Settings, issue: Issue, formats: Sequence[str] = ()) -
     if failures:
         raise BuildError(paths, failures)
     return paths
-
-
-class BuildError(DigestError):
-    """Some formats could not be made; the others were written (their paths are kept)."""
-
-    def __init__(self, paths: list[Path], failures: list[str]) -> None:
-        super().__init__("\n".join(failures))
-        self.paths = paths
-        self.failures = failures
 
 
 def weeks_with_items(settings: Settings, store: Store) -> list[Week]:

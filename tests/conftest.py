@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from digest.settings.schema import Settings, parse_settings
+from digest.settings.loading import parse_settings
+from digest.settings.schema import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from digest.cli import desk as cli_desk
 from digest.desk.auth import verify_password
-from digest.settings.schema import load_settings
+from digest.settings.loading import load_settings
 from digest.store import editing as db
 from tests.conftest import ROOT
 from tests.desk_fixture import load_week

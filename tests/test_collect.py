@@ -15,7 +15,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from digest import pipeline as run
-from digest.settings.schema import parse_settings
+from digest.settings.loading import parse_settings
 from tests.conftest import FIXTURES, ROOT, config_text
 
 PAGE = (FIXTURES / "collect" / "article.html.tmpl").read_text(encoding="utf-8")

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from digest.settings.schema import ConfigError, load_settings, parse_settings
+from digest.errors import ConfigError
+from digest.settings.loading import load_settings, parse_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 

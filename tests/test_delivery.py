@@ -17,7 +17,8 @@ import pytest
 from digest.delivery import deliver as delivery
 from digest.delivery.recipients import Recipient, load_recipients
 from digest.errors import DigestError
-from digest.settings.schema import DeliveryConfig, RecipientConfig, Settings, load_settings
+from digest.settings.loading import load_settings
+from digest.settings.schema import DeliveryConfig, RecipientConfig, Settings
 from digest.store import Store
 from digest.store import deliveries as log
 from digest.weeks import parse_week
@@ -35,7 +36,7 @@ FIVE = ["one@example.org", "two@example.org", "three@example.org", "four@example
 # The sender run in a child process, so a test can kill it with SIGKILL mid-list.
 CHILD = """
 import sys
-from digest.settings.schema import load_settings
+from digest.settings.loading import load_settings
 from digest.delivery.deliver import send_issue
 from digest.delivery.recipients import load_recipients
 from digest.store import Store

@@ -6,7 +6,8 @@ import codecs
 
 import pytest
 
-from digest.fetch.charset import BinaryContentError, decode, is_text_type
+from digest.errors import BinaryContentError
+from digest.fetch.charset import decode, is_text_type
 
 RU = "Гомель и Витебск"
 BY = "Мінск і Брэст"

@@ -17,9 +17,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from pypdf import PdfReader
 
-from digest.delivery.mail import Edition, Mailer, MailError, compose, sender_domain, smtp_password
+from digest.delivery.mail import Edition, Mailer, compose, sender_domain, smtp_password
 from digest.delivery.recipients import Recipient
-from digest.errors import DigestError
+from digest.errors import DigestError, MailError
 from digest.render import email, pdf
 from digest.settings.schema import DeliveryConfig, SmtpConfig
 from tests.issue_factory import make_issue, make_settings

@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 from digest.cli.main import cli
-from digest.settings.schema import parse_settings
+from digest.settings.loading import parse_settings
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

@@ -27,7 +27,8 @@ from sqlalchemy import create_engine, text
 
 from digest.delivery import schedule
 from digest.errors import DigestError
-from digest.settings.schema import ScheduleConfig, Settings, load_settings
+from digest.settings.loading import load_settings
+from digest.settings.schema import ScheduleConfig, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "mail"

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from digest.errors import SourceError
-from digest.settings.schema import parse_settings
+from digest.settings.loading import parse_settings
 from digest.sources.base import SourceContext
 from digest.sources.files import FileSource
 

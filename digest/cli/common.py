@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 from rich.logging import RichHandler
 
-from digest.settings.schema import DEFAULT_CONFIG, load_settings
+from digest.settings.loading import DEFAULT_CONFIG, load_settings
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)

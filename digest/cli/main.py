@@ -14,7 +14,8 @@ from digest.cli.common import common, err, out
 from digest.cli.progress import source_progress
 from digest.errors import DigestError
 from digest.extract.check import extract_targets
-from digest.settings.schema import Settings, load_settings
+from digest.settings.loading import load_settings
+from digest.settings.schema import Settings
 from digest.weeks import (
     day_start,
     last_complete_week,

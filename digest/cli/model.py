@@ -9,7 +9,8 @@ import click
 
 from digest import pipeline as run
 from digest.cli.common import common, out
-from digest.settings.schema import DEFAULT_CONFIG, Settings, load_settings
+from digest.settings.loading import DEFAULT_CONFIG, load_settings
+from digest.settings.schema import Settings
 
 
 @click.command()

@@ -16,9 +16,9 @@ from datetime import datetime
 from pathlib import Path
 
 from digest import pipeline as run
-from digest.delivery.mail import Edition, Mailer, MailError, compose
+from digest.delivery.mail import Edition, Mailer, compose
 from digest.delivery.recipients import Recipient, Rejected, address_problem, load_recipients
-from digest.errors import DigestError
+from digest.errors import DigestError, MailError
 from digest.models import Issue
 from digest.publish import write_bytes
 from digest.render import email, pdf

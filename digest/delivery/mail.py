@@ -17,7 +17,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 
 from digest.delivery.recipients import Recipient
-from digest.errors import DigestError
+from digest.errors import DigestError, MailError
 from digest.settings.schema import DeliveryConfig, SmtpConfig
 
 
@@ -31,14 +31,6 @@ class Edition:
     html: str
     pdf: bytes | None = None
     pdf_name: str = "issue.pdf"
-
-
-class MailError(DigestError):
-    """A copy that did not go out; `fatal` means the connection is unusable for the others too."""
-
-    def __init__(self, message: str, *, fatal: bool = False) -> None:
-        super().__init__(message)
-        self.fatal = fatal
 
 
 def sender_domain(sender: str) -> str:

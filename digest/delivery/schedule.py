@@ -23,7 +23,8 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from digest.errors import DigestError
-from digest.settings.schema import Settings, load_settings
+from digest.settings.loading import load_settings
+from digest.settings.schema import Settings
 
 JOB_ID = "digest-weekly"
 JOB_FUNC = "digest.delivery.schedule:weekly_job"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from digest.errors import DigestError
+from digest.errors import BinaryContentError
 
 BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -34,10 +34,6 @@ _HEAD = 4096
 _META = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
 _XML_DECL = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([\w.:-]+)", re.IGNORECASE)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
-
-
-class BinaryContentError(DigestError):
-    """The body is not text (an image, an archive, a PDF...): nothing for the pipeline to read."""
 
 
 def media_type(content_type: str | None) -> str:

@@ -11,9 +11,9 @@ from urllib.parse import urljoin
 
 import httpx
 
-from digest.fetch.charset import BinaryContentError, decode, is_text_type, media_type
+from digest.errors import BinaryContentError, FetchError
+from digest.fetch.charset import decode, is_text_type, media_type
 from digest.fetch.records import (
-    FetchError,
     FetchOptions,
     FetchResult,
     MemoryValidatorCache,

@@ -10,18 +10,6 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Protocol
 
-from digest.errors import DigestError
-
-
-class FetchError(DigestError):
-    """One URL could not be fetched; the message names the URL and the reason."""
-
-    def __init__(self, url: str, reason: str) -> None:
-        """Keep the URL and the one-line reason apart for callers that report them."""
-        super().__init__(f"{url}: {reason}")
-        self.url = url
-        self.reason = reason
-
 
 @dataclass(frozen=True)
 class Validators:

@@ -19,7 +19,7 @@ import joblib
 import sklearn
 from sklearn.pipeline import Pipeline
 
-from digest.errors import DigestError
+from digest.errors import DigestError, ModelVersionError
 from digest.label.evaluation import (
     cross_validate,
     evaluate,
@@ -53,10 +53,6 @@ class Prediction:
     label: str
     score: float
     probs: dict[str, float]
-
-
-class ModelVersionError(DigestError):
-    """A model file written by another scikit-learn version: it is not unpickled or trusted."""
 
 
 class SectionModel:

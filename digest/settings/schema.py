@@ -1,4 +1,4 @@
-"""Settings: load sources.yaml once, validate it, and report every mistake with file and line."""
+"""The settings' schema: one frozen Settings object, validated by pydantic (loading.py reads it)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ import zoneinfo
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from digest.errors import DigestError
 from digest.settings.parts import (  # noqa: F401 - re-exported: the settings' parts
@@ -23,8 +22,6 @@ from digest.settings.parts import (  # noqa: F401 - re-exported: the settings' p
     TopicConfig,
     _Frozen,
 )
-
-DEFAULT_CONFIG = "sources.yaml"
 
 
 class SectionConfig(_Frozen):
@@ -49,15 +46,6 @@ class SourceConfig(_Frozen):
     enabled: bool = True
     focused: bool = False  # the outlet covers only the topic: no need to name it in every item
     options: dict[str, Any] = Field(default_factory=dict)
-
-    @field_validator("kind")
-    @classmethod
-    def _known_kind(cls, value: str) -> str:
-        from digest.sources import SOURCES
-
-        if value not in SOURCES:
-            raise ValueError(f"unknown kind '{value}' (expected: {', '.join(SOURCES)})")
-        return value
 
 
 class DigestConfig(_Frozen):
@@ -150,96 +138,3 @@ class Settings(_Frozen):
     def out_dir(self) -> Path:
         """The output folder, resolved against the config folder."""
         return self.path(self.output_dir)
-
-
-def load_settings(path: str | Path = DEFAULT_CONFIG) -> Settings:
-    """Read and validate a config file; raise ConfigError listing every mistake by line."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: no such config file") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read config file ({exc})") from exc
-    return parse_settings(text, path)
-
-
-def parse_settings(text: str, path: Path) -> Settings:
-    """Validate config text; errors name `file:line: field: message`."""
-    try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{path}:{line}: invalid YAML: {problem}") from exc
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}:1: the config must be a mapping of settings")
-    lines = _line_index(root)
-    data.setdefault("base_dir", str(path.resolve().parent))
-    errors = [_describe(err, lines, path) for err in _option_errors(data)]
-    try:
-        settings = Settings.model_validate(data)
-    except ValidationError as exc:
-        errors = [_describe(err, lines, path) for err in exc.errors()] + errors
-    if errors:
-        raise ConfigError("\n".join(errors))
-    return settings
-
-
-def _option_errors(data: dict) -> list[dict]:
-    """Errors in each source's `options`, checked by its kind's own model, with full locations."""
-    from digest.sources import SOURCES
-
-    found = []
-    sources = data.get("sources")
-    for n, source in enumerate(sources if isinstance(sources, list) else []):
-        if not isinstance(source, dict) or source.get("kind") not in SOURCES:
-            continue
-        options = source.get("options") or {}
-        if not isinstance(options, dict):
-            continue  # the settings model reports it
-        try:
-            SOURCES[source["kind"]].Options.model_validate(options)
-        except ValidationError as exc:
-            found += [err | {"loc": ("sources", n, "options", *err["loc"])} for err in exc.errors()]
-    return found
-
-
-def _line_index(node: yaml.Node | None, loc: tuple = (), out: dict | None = None) -> dict:
-    """Map each path in the YAML tree, e.g. ('sources', 3, 'kind'), to its 1-based line."""
-    out = {} if out is None else out
-    if node is None:
-        return out
-    out[loc] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            out[loc + (key.value,)] = key.start_mark.line + 1
-            _line_index(value, loc + (key.value,), out)
-            out[loc + (key.value,)] = key.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for i, value in enumerate(node.value):
-            _line_index(value, loc + (i,), out)
-    return out
-
-
-def _describe(err: dict, lines: dict, path: Path) -> str:
-    """One error as `file:line: dotted.field: message`."""
-    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-    line = 1
-    for cut in range(len(loc), -1, -1):
-        if loc[:cut] in lines:
-            line = lines[loc[:cut]]
-            break
-    field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
-    message = err["msg"].removeprefix("Value error, ")
-    if err["type"] == "extra_forbidden":
-        message = "unknown setting"
-    return f"{path}:{line}: {field or '(top)'}: {message}"
-
-
-class ConfigError(DigestError):
-    """A configuration file that cannot be used; the message lists every mistake."""

@@ -12,8 +12,8 @@ import feedparser
 from bs4 import BeautifulSoup
 from pydantic import BaseModel, ConfigDict, Field
 
-from digest.errors import SourceError
-from digest.fetch.client import FetchError, FetchResult
+from digest.errors import FetchError, SourceError
+from digest.fetch.client import FetchResult
 from digest.fetch.urls import absolute_url
 from digest.models import Document
 from digest.settings.schema import SourceConfig

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 from bs4 import BeautifulSoup, Tag
 from pydantic import BaseModel, ConfigDict, Field
 
-from digest.errors import SourceError
-from digest.fetch.client import Fetcher, FetchError
+from digest.errors import FetchError, SourceError
+from digest.fetch.client import Fetcher
 from digest.models import Document
 from digest.settings.schema import SourceConfig
 from digest.sources.base import SourceContext

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup
 from pydantic import BaseModel, ConfigDict, Field
 
-from digest.errors import DigestError, SourceError
-from digest.fetch.client import Fetcher, FetchError, FetchResult
+from digest.errors import DigestError, FetchError, SourceError
+from digest.fetch.client import Fetcher, FetchResult
 from digest.fetch.urls import absolute_url, canonical_url, host_of
 from digest.models import Document
 from digest.settings.schema import SourceConfig

@@ -1,9 +1,11 @@
-"""The stage sequences: collect, classify, build. The CLI, scheduler and desk all call these."""
+"""The stage sequences: ingest (collect, then classify), compose a week, build. The CLI, the
+scheduler and the desk all call these; reading a week (issue_for_week) never writes to the store."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from digest import publish
@@ -11,7 +13,7 @@ from digest.compose.issue import build_issue
 from digest.compose.policy import enforce
 from digest.compose.stories import stories_from_items
 from digest.errors import BuildError, DigestError
-from digest.ingest.collect import SourceResult, collect, source_status  # noqa: F401 - the stages
+from digest.ingest.collect import Progress, SourceResult, collect, source_status  # noqa: F401 - the stages
 from digest.label.topic import DEFAULT_TOPIC, Topic, is_relevant
 from digest.models import Issue, Item
 from digest.render import FORMATS
@@ -28,6 +30,19 @@ MODEL_LANGUAGES = ("en",)  # the training corpus is English; others wait for the
 def open_store(settings: Settings) -> Store:
     """The configured database, migrated to the newest schema."""
     return Store(settings.database_url)
+
+
+def ingest(
+    settings: Settings,
+    store: Store,
+    source_ids: Sequence[str] = (),
+    progress: Progress | None = None,
+    since: datetime | None = None,
+) -> list[SourceResult]:
+    """Gather the sources into the store, then label what is new: the stage before any reading."""
+    results = collect(settings, store, source_ids, progress=progress, since=since)
+    classify(settings, store)
+    return results
 
 
 def classify(settings: Settings, store: Store, everything: bool = False) -> int:
@@ -51,8 +66,7 @@ def classify(settings: Settings, store: Store, everything: bool = False) -> int:
 
 
 def issue_for_week(settings: Settings, store: Store, week: Week) -> Issue:
-    """The week's Issue from the store alone (no network): stories with the editor's edits."""
-    classify(settings, store)
+    """The week's Issue from the store alone (no network, no writes): stories with the edits."""
     section_ids = {s.id for s in settings.sections}
     week_items = _week_items(store, week, settings)
     chosen = [i for i in week_items if _belongs(i, section_ids)]

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from digest.errors import DigestError
 from digest.models import Issue, Rendered
-from digest.render.common import issue_slug, render_template
+from digest.render.common import issue_slug, render_template, settings_environment
 from digest.render.jsonout import FORMAT
 from digest.settings.schema import Settings
 
@@ -159,8 +159,8 @@ def write_archive(settings: Settings) -> list[Path]:
         updated=entries[0].updated if entries else EMPTY_FEED_UPDATED,
     )
     out = settings.out_dir
-    index = render_template("index.html", **context)
-    feed = render_template("feed.xml", **context)
+    index = render_template("index.html", settings_environment(settings), **context)
+    feed = render_template("feed.xml", settings_environment(settings), **context)
     return [
         write_bytes(out / "index.html", index.encode("utf-8")),
         write_bytes(out / "feed.xml", feed.encode("utf-8")),

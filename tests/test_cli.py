@@ -67,6 +67,7 @@ def test_rebuild_gives_identical_files(tmp_path, capsys):
     digest("ingest", "-q", "-c", str(config))
     digest("build", "-c", str(config), "--week", "2025-W03")
     paths = [Path(p) for p in capsys.readouterr().out.split() if "2025-W03" in p]
+    assert {p.suffix for p in paths} >= {".html", ".pdf", ".md", ".json"}
     before = {p: p.read_bytes() for p in paths}
     digest("build", "-c", str(config), "--week", "2025-W03")
     assert {p: p.read_bytes() for p in paths} == before

@@ -54,13 +54,20 @@ def test_train_learns_from_an_archive_and_the_store_and_is_then_used(tmp_path, c
 
 def test_classify_all_relabels_and_keeps_the_editors_choices(tmp_path, capsys):
     config = write_config(tmp_path)
-    main(["ingest", "-q", "-c", str(config)])
-    assert main(["classify", "-c", str(config)]) == 0
-    assert "labelled 41 items" in capsys.readouterr().out
-    assert main(["classify", "--all", "-c", str(config)]) == 0
+    main(["ingest", "-q", "-c", str(config)])  # ingest labels what it stores
     store = run.open_store(make_settings(tmp_path))
-    past = [i for i in store.all_items() if i.origin == "past_issue"]
-    assert all(i.section == i.section_override for i in past)
+    articles = [i for i in store.all_items() if i.origin == "article"]
+    assert articles and all(i.section_label for i in articles)
+    chosen = articles[0]
+    other = next(s for s in ("propaganda", "military") if s != chosen.section_label)
+    assert main(["move", str(chosen.id), other, "-c", str(config)]) == 0
+    assert main(["classify", "-c", str(config)]) == 0
+    assert "labelled 0 items" in capsys.readouterr().out  # nothing new since ingest
+    assert main(["classify", "--all", "-c", str(config)]) == 0
+    assert f"labelled {len(store.all_items())} items" in capsys.readouterr().out
+    after = store.get_item(chosen.id)
+    assert after.section_override == other and after.section == other
+    assert after.section_label != other  # the model's label is kept apart from the choice
 
 
 def test_eval_works_from_a_folder_without_a_config(tmp_path, monkeypatch, capsys):

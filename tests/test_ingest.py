@@ -1,6 +1,7 @@
 """Ingest of the seeds: four articles and 37 labelled paragraphs, stored once however often run."""
 
 from digest import pipeline as run
+from digest.editorial import operations as editing
 
 
 def test_seeds_ingest_once_and_rerun_stores_nothing_new(settings):
@@ -43,8 +44,19 @@ def test_classify_labels_articles_and_never_touches_overrides(settings):
     assert run.classify(settings, store) == 0  # nothing left unlabelled
     items = store.all_items()
     assert all(i.section_label and i.section_score is not None for i in items)
-    past = [i for i in items if i.origin == "past_issue"]
-    assert all(i.section == i.section_override and i.on_topic for i in past)
+    article = next(i for i in items if i.origin == "article")
+    other = next(s for s in ("propaganda", "military") if s != article.section_label)
+    editing.move_item(settings, store, article.id, other, "anna")
+    assert run.classify(settings, store, everything=True) == 41
+    kept = store.get_item(article.id)
+    assert kept.section_override == other and kept.section == other
+    assert kept.section_label != other
+
+
+def test_ingest_labels_what_it_stores(settings):
+    store = run.open_store(settings)
+    run.ingest(settings, store)
+    assert store.unlabelled_items() == []
 
 
 def test_weeks_with_items_cover_the_seed_weeks(settings):

@@ -45,7 +45,7 @@ def ingest(settings: Settings, source_ids: tuple[str, ...], since: str | None) -
     quiet = click.get_current_context().obj["quiet"]
     start = day_start(parse_day(since), settings.zone) if since else None
     with source_progress(err, disable=quiet) as progress:
-        results = run.collect(settings, store, source_ids, progress=progress, since=start)
+        results = run.ingest(settings, store, source_ids, progress=progress, since=start)
     table = Table("source", "new", "unchanged", "failed", "error", title="ingest")
     for r in results:
         error = (r.error or "").removeprefix(f"source '{r.source_id}': ")

@@ -6,7 +6,6 @@ import os
 import threading
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 import jinja2
 from starlette.applications import Starlette
@@ -21,9 +20,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from digest import pipeline as run
 from digest.desk import auth, routes
 from digest.editorial.draft import review_threshold
+from digest.resources import package_path
 from digest.settings.schema import Settings
 
-HERE = Path(__file__).resolve().parent
+HERE = package_path("digest.desk")
 SESSION_COOKIE = "digest_desk"
 SESSION_HOURS = 12
 SECURITY_HEADERS = {

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from digest.errors import DigestError
+from digest.resources import package_path
 
 SECTION_LABELS: tuple[str, ...] = ("military", "political", "human_rights", "propaganda")
 LABELS: tuple[str, ...] = (*SECTION_LABELS, "off_topic")
-CORPUS_PATH = Path(__file__).resolve().parent.parent / "data" / "training" / "belarus-news.jsonl"
+CORPUS_PATH = package_path("digest", "data", "training", "belarus-news.jsonl")
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from digest.label.examples import (
     examples_sha256,
     read_jsonl,
 )
+from digest.resources import package_path
 
 __all__ = [
     "LABELS", "SECTION_LABELS", "Example", "Prediction", "SectionModel", "ModelVersionError",
@@ -166,7 +167,7 @@ def _read_payload(path: Path) -> dict:
 
 def default_model_path() -> Path:
     """Where the shipped model lives: digest/data/section_model.joblib."""
-    return Path(__file__).resolve().parent.parent / "data" / "section_model.joblib"
+    return package_path("digest", "data", "section_model.joblib")
 
 
 def cache_dir() -> Path:

@@ -1,4 +1,5 @@
-"""What the renderers share: the Jinja2 environment over templates/, its filters, the slug."""
+"""What the renderers share: the Jinja2 environment over the templates (the editor's folder first,
+then the shipped ones), its filters, the slug."""
 
 from __future__ import annotations
 
@@ -12,13 +13,13 @@ from urllib.parse import quote, urlsplit
 
 import jinja2
 
-import digest
 from digest.errors import DigestError
 from digest.models import Issue
+from digest.resources import templates_dir
 from digest.settings.schema import Settings
 from digest.weeks import format_day
 
-TEMPLATES_DIR = Path(digest.__file__).resolve().parent.parent / "templates"
+TEMPLATES_DIR = templates_dir()
 LINK_SCHEMES = ("http", "https")
 _MD_INLINE = re.compile(r"([\\`*_\[\]!|~])")
 _MD_LINE_START = re.compile(r"^(\d+)([.)])|^([#>+=-])")
@@ -73,11 +74,26 @@ def issue_slug(issue: Issue) -> str:
     return f"{stem}-{issue.issue_date.isoformat()}"
 
 
+def template_folders(settings: Settings) -> tuple[Path, ...]:
+    """Where templates are looked up: the configured `templates_dir` first, then the shipped."""
+    if settings.templates_dir is None:
+        return (TEMPLATES_DIR,)
+    folder = settings.path(settings.templates_dir).resolve()
+    if not folder.is_dir():
+        raise DigestError(f"templates_dir is not a folder: {folder}")
+    return (folder, TEMPLATES_DIR)
+
+
+def settings_environment(settings: Settings) -> jinja2.Environment:
+    """The HTML/XML environment over the templates that these settings select."""
+    return environment(template_folders(settings))
+
+
 @lru_cache(maxsize=4)
-def environment(folder: Path = TEMPLATES_DIR) -> jinja2.Environment:
+def environment(folders: tuple[Path, ...] = (TEMPLATES_DIR,)) -> jinja2.Environment:
     """The Jinja2 environment: strict undefineds, autoescape for HTML and XML, our filters."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folder),
+        loader=jinja2.FileSystemLoader(list(folders)),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=False),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -98,9 +114,9 @@ def render_template(name: str, env: jinja2.Environment | None = None, **context:
         raise DigestError(f"template '{name}' is missing from {TEMPLATES_DIR}") from exc
 
 
-def asset_text(name: str) -> str:
-    """The text of a project asset (a stylesheet) in templates/."""
-    path = TEMPLATES_DIR / name
+def asset_text(name: str, folders: tuple[Path, ...] = (TEMPLATES_DIR,)) -> str:
+    """The text of a template asset (a stylesheet), from the first folder that has it."""
+    path = next((f / name for f in folders if (f / name).is_file()), folders[-1] / name)
     try:
         return path.read_text(encoding="utf-8")
     except OSError as exc:

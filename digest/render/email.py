@@ -12,6 +12,7 @@ import logging
 import textwrap
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 import css_inline
 import jinja2
@@ -24,6 +25,7 @@ from digest.render.common import (
     environment,
     linkable,
     render_template,
+    template_folders,
 )
 from digest.settings.schema import Settings
 
@@ -56,11 +58,11 @@ def credit_text(credits: Iterable[Credit]) -> str:
     return f"Sources: {', '.join(parts)}" if parts else ""
 
 
-@lru_cache(maxsize=2)
-def mail_environment() -> jinja2.Environment:
+@lru_cache(maxsize=4)
+def mail_environment(folders: tuple[Path, ...] = (TEMPLATES_DIR,)) -> jinja2.Environment:
     """The template environment for mail: the renderers' filters plus the plain-text ones."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        loader=jinja2.FileSystemLoader(list(folders)),
         autoescape=jinja2.select_autoescape(["html"], default_for_string=False),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -73,9 +75,14 @@ def mail_environment() -> jinja2.Environment:
     return env
 
 
-def _render(name: str, **context: object) -> str:
+def _folders(settings: Settings | None) -> tuple[Path, ...]:
+    """The template folders for these settings (the shipped ones when there are none)."""
+    return (TEMPLATES_DIR,) if settings is None else template_folders(settings)
+
+
+def _render(name: str, folders: tuple[Path, ...], **context: object) -> str:
     """Render one mail template, naming it when it is missing."""
-    return render_template(name, mail_environment(), **context)
+    return render_template(name, mail_environment(folders), **context)
 
 
 def inline_css(html_text: str) -> str:
@@ -87,9 +94,10 @@ def inline_css(html_text: str) -> str:
         raise DigestError(f"cannot inline the email's CSS: {exc}") from exc
 
 
-def html_part(issue: Issue) -> str:
+def html_part(issue: Issue, settings: Settings | None = None) -> str:
     """The email's HTML: the issue in a table layout with every style inlined."""
-    page = _render(HTML_TEMPLATE, issue=issue, accent=css_color(issue.accent_color))
+    accent = css_color(issue.accent_color)
+    page = _render(HTML_TEMPLATE, _folders(settings), issue=issue, accent=accent)
     inlined = inline_css(page)
     size = len(inlined.encode("utf-8"))
     if size > GMAIL_CLIP_BYTES:
@@ -102,11 +110,11 @@ def html_part(issue: Issue) -> str:
     return inlined
 
 
-def render_text(issue: Issue, settings: Settings) -> str:
+def render_text(issue: Issue, settings: Settings | None) -> str:
     """The plain-text part: the same issue wrapped at 72 columns, credits with bare URLs."""
-    return _render(TEXT_TEMPLATE, issue=issue)
+    return _render(TEXT_TEMPLATE, _folders(settings), issue=issue)
 
 
 def render(issue: Issue, settings: Settings) -> Rendered:
     """Render the issue as the email's HTML part (CSS inlined, no remote resources)."""
-    return Rendered(content=html_part(issue), media_type="text/html", suffix=SUFFIX)
+    return Rendered(content=html_part(issue, settings), media_type="text/html", suffix=SUFFIX)

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 from digest.errors import DigestError
 from digest.models import Issue, Rendered
 from digest.render import html
-from digest.render.common import TEMPLATES_DIR, logo_path
+from digest.render.common import TEMPLATES_DIR, logo_path, settings_environment, template_folders
 from digest.settings.schema import Settings
 
 PRINT_STYLESHEET = "issue.pdf.css"
@@ -37,7 +37,7 @@ def asset_fetcher(roots: tuple[Path, ...], files: tuple[Path, ...] = ()) -> obje
     """A WeasyPrint URL fetcher serving files under `roots` (and the exact `files`) only."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    allowed_roots = tuple(r.resolve() for r in roots)
+    allowed_roots = tuple(r.resolve() for r in roots)  # the first root that has a name wins
     allowed_files = frozenset(f.resolve() for f in files)
 
     class AssetFetcher(URLFetcher):
@@ -66,8 +66,14 @@ def _allowed_path(url: str, roots: tuple[Path, ...], files: frozenset[Path]) -> 
     if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
         return None
     path = Path(unquote(parts.path)).resolve()
-    inside = path in files or any(path.is_relative_to(root) for root in roots)
-    return path if inside and path.is_file() else None
+    if path in files:
+        return path if path.is_file() else None
+    for root in roots:
+        if path.is_relative_to(root):
+            name = path.relative_to(root)
+            found = (r / name for r in roots if (r / name).is_file())
+            return next(found, None)
+    return None
 
 
 @contextmanager
@@ -101,9 +107,11 @@ def render(issue: Issue, settings: Settings) -> Rendered:
     """Render the issue as a paginated PDF with contents, bookmarks, metadata, embedded fonts."""
     weasyprint = load_weasyprint()
     logo = logo_path(issue, settings)
-    fetcher = asset_fetcher((TEMPLATES_DIR,), (logo,) if logo else ())
+    folders = template_folders(settings)
+    fetcher = asset_fetcher(folders, (logo,) if logo else ())
     logo_url = logo.as_uri() if logo else None
-    page = html.page(issue, logo_url, print_stylesheet=PRINT_STYLESHEET)
+    env = settings_environment(settings)
+    page = html.page(issue, logo_url, print_stylesheet=PRINT_STYLESHEET, env=env)
     return Rendered(
         pdf_bytes(page, issue.issue_date, weasyprint, fetcher), "application/pdf", ".pdf"
     )

@@ -78,6 +78,7 @@ class Settings(_Frozen):
     database: str = "sqlite:///digest.db"
     output_dir: Path = Path("out")
     model_path: Path | None = None
+    templates_dir: Path | None = None  # the editor's templates, each overriding a shipped one
     sources: tuple[SourceConfig, ...] = ()
     delivery: DeliveryConfig | None = None
     desk: DeskConfig = DeskConfig()

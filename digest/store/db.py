@@ -11,8 +11,9 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from digest.errors import DigestError
+from digest.resources import package_path
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATIONS = package_path("digest.store", "migrations")
 
 
 def make_engine(url: str) -> Engine:

@@ -1,5 +1,6 @@
-"""The import contract: the stages stand in pipeline order and a module imports only its own stage
-or earlier ones (imports inside functions count); no stage imports the desk or the CLI; no cycles."""
+"""The import contract: the stages stand in pipeline order and a module imports only its own
+stage or earlier ones (imports inside functions count); no stage imports the desk or the CLI;
+no import cycles."""
 
 from __future__ import annotations
 

@@ -123,8 +123,7 @@ def write_built(settings: Settings, issue: Issue, formats: Sequence[str] = ()) -
         try:
             rendered[name] = FORMATS[name](issue, settings)
         except DigestError as exc:
-            failures.append(f"{issue.week} {name}: {exc}")
-            log.error("%s %s: %s", issue.week, name, exc)
+            failures.append(f"{issue.week} {name}: {exc}")  # raised below, reported once
     paths = publish.write_issue(issue, rendered, settings)
     if failures:
         raise BuildError(paths, failures)

@@ -20,17 +20,17 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
+TEST_CONFIG = FIXTURES / "config" / "seeds.yaml"
+
+
 def config_text(tmp_path: Path, extra: str = "") -> str:
-    """The project's sources.yaml, seeds as its only source, database and out/ in tmp_path."""
-    text = (ROOT / "sources.yaml").read_text(encoding="utf-8")
-    text = text[: text.index("\n  # ----")] + "\n"  # the real outlets need the network
-    text = text.replace("database: sqlite:///digest.db", f"database: sqlite:///{tmp_path}/t.db")
-    text = text.replace("output_dir: out", f"output_dir: {tmp_path}/out")
-    return text.replace("location: seeds", f"location: {ROOT / 'seeds'}") + extra
+    """The tests' own configuration (seeds as the only source), database and out/ in tmp_path."""
+    text = TEST_CONFIG.read_text(encoding="utf-8")
+    return text.replace("{tmp}", str(tmp_path)).replace("{root}", str(ROOT)) + extra
 
 
 def make_settings(tmp_path: Path, extra: str = "") -> Settings:
-    """Settings from the project's sources.yaml, with the database and out/ in tmp_path."""
+    """Settings from the tests' configuration, with the database and out/ in tmp_path."""
     return parse_settings(config_text(tmp_path, extra), tmp_path / "sources.yaml")
 
 

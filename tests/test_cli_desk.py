@@ -11,19 +11,14 @@ from digest.cli import desk as cli_desk
 from digest.desk.auth import verify_password
 from digest.settings.loading import load_settings
 from digest.store import editing as db
-from tests.conftest import ROOT
+from tests.conftest import write_config
 from tests.desk_fixture import load_week
 
 
 @pytest.fixture
 def config(tmp_path: Path) -> Path:
-    """A config file like the project's, its database holding the fixture week."""
-    text = (ROOT / "sources.yaml").read_text(encoding="utf-8")
-    text = text.replace("sqlite:///digest.db", f"sqlite:///{tmp_path}/t.db")
-    text = text.replace("output_dir: out", f"output_dir: {tmp_path}/out")
-    text = text.replace("location: seeds", f"location: {ROOT / 'seeds'}")
-    path = tmp_path / "sources.yaml"
-    path.write_text(text, encoding="utf-8")
+    """The tests' configuration written out, its database holding the fixture week."""
+    path = write_config(tmp_path)
     load_week(load_settings(path))
     return path
 

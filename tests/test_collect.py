@@ -81,7 +81,8 @@ def test_many_sources_at_once_and_each_failure_named(tmp_path, httpserver_ipv4: 
     assert (results["seeds"].new, results["wire"].new, results["daily"].new) == (41, 5, 3)
     assert (counts["seeds"], counts["wire"], counts["daily"]) == (5, 5, 3)  # documents, as read
     for bad in ("broken", "gone", "dead"):
-        assert results[bad].error and f"source '{bad}'" in results[bad].error, results[bad]
+        assert results[bad].error and f"source '{bad}'" in results[bad].message, results[bad]
+        assert not results[bad].error.startswith("source '")  # the reason alone
     assert "404" in results["gone"].error
     status = {row[0]: row for row in run.source_status(settings, store)}
     assert status["dead"][4] and status["wire"][4] == "" and status["wire"][1] == "5"

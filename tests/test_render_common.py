@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from datetime import date
 
 import pytest
+from pypdf import PdfReader
 
 from digest.errors import DigestError
+from digest.render import html, markdown, pdf
 from digest.render.common import (
     css_color,
     issue_slug,
@@ -17,6 +20,7 @@ from digest.render.common import (
     md_url,
     render_template,
 )
+from tests.conftest import make_settings
 from tests.issue_factory import make_issue
 
 
@@ -68,3 +72,24 @@ def test_slug_comes_from_digest_title_and_issue_date():
 def test_a_missing_template_is_named():
     with pytest.raises(DigestError, match="template 'nope.html' is missing"):
         render_template("nope.html")
+
+
+def test_an_editors_templates_dir_overrides_single_templates(tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "issue.md").write_text("# Our own layout for {{ issue.digest_title }}\n", "utf-8")
+    (mine / "issue.pdf.css").write_text("@page { size: A5 }\n", "utf-8")
+    settings = make_settings(tmp_path, "templates_dir: mine\n")
+    issue = make_issue()
+    assert markdown.render(issue, settings).content.startswith("# Our own layout for")
+    assert "MILITARY" in html.render(issue, settings).content.upper()  # not overridden: shipped
+    data = pdf.render(issue, settings).content
+    reader = PdfReader(io.BytesIO(data))
+    width_mm = float(reader.pages[0].mediabox.width) / 72 * 25.4
+    assert round(width_mm) == 148  # A5 from the editor's stylesheet, not the shipped A4
+
+
+def test_a_missing_templates_dir_is_named(tmp_path):
+    settings = make_settings(tmp_path, "templates_dir: nowhere\n")
+    with pytest.raises(DigestError, match="templates_dir is not a folder"):
+        markdown.render(make_issue(), settings)

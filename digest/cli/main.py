@@ -48,7 +48,7 @@ def ingest(settings: Settings, source_ids: tuple[str, ...], since: str | None) -
         results = run.ingest(settings, store, source_ids, progress=progress, since=start)
     table = Table("source", "new", "unchanged", "failed", "error", title="ingest")
     for r in results:
-        error = (r.error or "").removeprefix(f"source '{r.source_id}': ")
+        error = r.error or ""
         error = error if len(error) <= 90 else error[:89] + "…"  # in full in the log above
         table.add_row(r.source_id, str(r.new), str(r.unchanged), str(r.failed), error)
     if not quiet:

@@ -26,13 +26,18 @@ BATCH = 64  # items stored per transaction
 
 @dataclass
 class SourceResult:
-    """What one source's run gave: counts, and the one-line error if it failed."""
+    """What one source's run gave: counts, and the one-line reason if it failed."""
 
     source_id: str
     new: int = 0
     unchanged: int = 0
     failed: int = 0
-    error: str | None = None
+    error: str | None = None  # the reason alone; `message` names the source too
+
+    @property
+    def message(self) -> str | None:
+        """The failure as one line naming the source, or None when it did not fail."""
+        return None if self.error is None else f"source '{self.source_id}': {self.error}"
 
 
 def collect(
@@ -74,7 +79,7 @@ def _in_workers(wanted, job: Job, store: Store, workers: int, progress) -> list[
                 try:
                     gathered = future.result()
                 except (BrokenProcessPool, OSError) as exc:
-                    gathered = Gathered(src.id, error=f"source '{src.id}': its worker died: {exc}")
+                    gathered = Gathered(src.id, error=f"its worker died: {exc}")
                 results[src.id] = _keep(store, gathered, started)
     finally:
         counts.put(None)
@@ -98,7 +103,7 @@ def _keep(store: Store, gathered: Gathered, started: datetime) -> SourceResult:
         new, same = store.add_items(gathered.items[start : start + BATCH])
         result.new, result.unchanged = result.new + new, result.unchanged + same
     if gathered.error:
-        log.error("%s", gathered.error)
+        log.error("source '%s': %s", gathered.source_id, gathered.error)
     else:
         for url, v in gathered.validators.items():
             store.put_validators(url, v.etag, v.last_modified)

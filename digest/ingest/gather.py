@@ -11,7 +11,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from digest.errors import DigestError
+from digest.errors import DigestError, SourceError
 from digest.fetch.client import Fetcher
 from digest.fetch.records import FetchOptions, Validators
 from digest.ingest.items import to_items
@@ -113,8 +113,10 @@ def gather(
                 out.failures.append((doc.path or doc.url or "?", str(exc)))
             if on_doc:
                 on_doc(src.id, out.documents)
+    except SourceError as exc:
+        out.error = exc.reason
     except DigestError as exc:
         out.error = str(exc)
     except Exception as exc:  # noqa: BLE001 - one broken source must never stop the others
-        out.error = f"source '{src.id}': unexpected {type(exc).__name__}: {exc}"
+        out.error = f"unexpected {type(exc).__name__}: {exc}"
     return out

@@ -74,3 +74,35 @@ def test_an_undated_paragraph_takes_the_date_of_the_one_before_it_in_its_section
     assert also.published.date().isoformat() == "2025-01-16"  # after "Also on January 16, ..."
     first = next(i for t, i in past.items() if t.startswith("U.S. Secretary of State"))
     assert first.published.date().isoformat() == "2025-01-13"  # opens its section: the Monday
+
+
+def test_a_folder_of_reports_with_front_matter_is_stored_with_its_languages(tmp_path):
+    from tests.conftest import make_settings
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    reports = {
+        "ru.md": (
+            "ru",
+            "Лукашенко подписал указ о помиловании ещё 16 человек, сообщила пресс-служба.",
+        ),
+        "be.md": (
+            "be",
+            "Лукашэнка падпісаў указ аб памілаванні яшчэ 16 чалавек, паведаміла прэс-служба.",
+        ),
+        "en.md": (
+            "en",
+            "Lukashenka signed a decree pardoning another 16 people, his press office said.",
+        ),
+    }
+    for name, (language, text) in reports.items():
+        body = f"---\ntitle: {text[:30]}\nlanguage: {language}\ndate: 2025-01-15\n---\n{text}\n"
+        (folder / name).write_text(body * 3, encoding="utf-8")
+    (folder / "broken.md").write_text("---\ntitle: [unclosed\n---\nBody\n", encoding="utf-8")
+    extra = "  - {id: reports, kind: file, location: reports, name: Reports}\n"
+    settings = make_settings(tmp_path, extra)
+    store = run.open_store(settings)
+    (result,) = run.collect(settings, store, ["reports"])
+    assert (result.new, result.failed) == (3, 1)
+    stored = sorted(i.language for i in store.all_items() if i.source_id == "reports")
+    assert stored == ["be", "en", "ru"]

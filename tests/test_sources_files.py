@@ -2,6 +2,7 @@
 
 import logging
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -62,16 +63,41 @@ def test_sidecar_wins_over_front_matter(tmp_path):
     assert docs(tmp_path)[0].title == "Sidecar"
 
 
-def test_bad_files_are_named_and_skipped_and_the_rest_still_read(tmp_path, caplog):
+def test_bad_files_are_named_and_counted_and_the_rest_still_read(tmp_path, caplog):
     (tmp_path / "good.txt").write_text("Fine.", encoding="utf-8")
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02PK")
     (tmp_path / "meta.txt").write_text("Body.", encoding="utf-8")
-    (tmp_path / "meta.txt.meta.yaml").write_text("colour: red\n", encoding="utf-8")
+    (tmp_path / "meta.txt.meta.yaml").write_text("colour: red\ntitle: Kept\n", encoding="utf-8")
+    failed = []
+    ctx = SourceContext(base_dir=tmp_path, now=NOW, failed=lambda w, r: failed.append((w, r)))
     with caplog.at_level(logging.WARNING):
-        got = [d.path.rsplit("/", 1)[1] for d in docs(tmp_path)]
-    assert got == ["good.txt"]
-    assert "binary.txt: binary content" in caplog.text
+        got = {
+            d.path.rsplit("/", 1)[1]: d
+            for d in FileSource().documents(source_for(tmp_path, "."), ctx)
+        }
+    assert sorted(got) == ["good.txt", "meta.txt"]  # an unknown key is a warning, not a skip
+    assert got["meta.txt"].title == "Kept"
     assert "unknown metadata keys: colour" in caplog.text
+    assert [(Path(w).name, r) for w, r in failed] == [
+        ("binary.txt", "skipped: binary content, not text")
+    ]
+
+
+def test_front_matter_sets_the_language_and_the_outlet(tmp_path):
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: Заголовак\nlanguage: BE\noutlet: Наша Ніва\ndate: 2025-01-15\n---\nТэкст.\n",
+        encoding="utf-8",
+    )
+    (doc,) = docs(tmp_path)
+    assert doc.meta == {"outlet": "Наша Ніва", "language": "be"}
+
+
+def test_a_bad_language_code_is_named(tmp_path):
+    (tmp_path / "a.md").write_text("---\nlanguage: Russian\n---\nТекст.\n", encoding="utf-8")
+    failed = []
+    ctx = SourceContext(base_dir=tmp_path, now=NOW, failed=lambda w, r: failed.append(r))
+    assert list(FileSource().documents(source_for(tmp_path, "."), ctx)) == []
+    assert failed == ["skipped: a.md: language 'Russian' is not an ISO 639-1 code such as 'ru'"]
 
 
 def test_single_file_and_recursive_folders(tmp_path):

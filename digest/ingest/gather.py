@@ -103,6 +103,7 @@ def gather(
         since=job.since,
         user_agent=job.settings.user_agent,
         seen=job.known.__contains__,
+        failed=lambda where, reason: out.failures.append((where, reason)),
     )
     try:
         for doc in SOURCES[src.kind]().documents(src, ctx):

@@ -36,7 +36,7 @@ def article_item(doc: Document) -> Item:
         date_note=found.date_note,
         content_hash=content_hash(found.text),
         fetched_at=doc.fetched_at,
-        language=found.language,
+        language=doc.meta.get("language") or found.language,
         outlet=doc.meta.get("outlet"),
     )
 

@@ -18,6 +18,10 @@ def _never_seen(url: str) -> bool:
     return False
 
 
+def _unrecorded(where: str, reason: str) -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class SourceContext:
     """What an adapter may use: the config folder, the HTTP fetcher, the time window."""
@@ -28,6 +32,8 @@ class SourceContext:
     since: datetime | None = None
     user_agent: str = "digest"
     seen: Callable[[str], bool] = field(default=_never_seen)  # is this article URL stored?
+    # one document that could not be read (where, reason): counted as failed, the rest go on
+    failed: Callable[[str, str], None] = field(default=_unrecorded)
 
 
 class SourceKind(Protocol):

@@ -28,7 +28,9 @@ CONTENT_TYPES = {
 }
 SIDECAR = ".meta.yaml"
 MAX_FILE_BYTES = 20 * 1024 * 1024
-META_KEYS = {"url", "date", "source", "title", "author"}
+# What a sidecar or front matter may set: the fields an item takes from its document.
+# `source` and `outlet` both name the publishing outlet; `published` is `date` by another name.
+META_KEYS = {"url", "date", "published", "source", "outlet", "title", "author", "language"}
 
 
 class FileSource:
@@ -50,7 +52,7 @@ class FileSource:
             try:
                 yield read_file(path, source.id, ctx.now)
             except (OSError, ValueError) as exc:
-                log.warning("source '%s': skipped %s: %s", source.id, path, exc)
+                ctx.failed(str(path), f"skipped: {exc}")  # counted as failed in the summary
 
 
 def read_file(path: Path, source_id: str, now: datetime) -> Document:
@@ -65,6 +67,11 @@ def read_file(path: Path, source_id: str, now: datetime) -> Document:
     if raw.lstrip(b"\xef\xbb\xbf").startswith(b"---"):
         front, content = _front_matter(raw, path)
         meta = front | meta
+    outlet = meta.get("outlet") or meta.get("source")
+    language = meta.get("language")
+    extra = {"outlet": str(outlet)} if outlet else {}
+    if language:
+        extra["language"] = _language(language, path)
     return Document(
         source_id=source_id,
         url=meta.get("url"),
@@ -72,11 +79,19 @@ def read_file(path: Path, source_id: str, now: datetime) -> Document:
         content=content,
         content_type=CONTENT_TYPES[path.suffix.lower()],
         title=meta.get("title"),
-        published=_as_datetime(meta.get("date"), path),
+        published=_as_datetime(meta.get("date", meta.get("published")), path),
         author=meta.get("author"),
         path=str(path),
-        meta={"outlet": meta["source"]} if meta.get("source") else {},
+        meta=extra,
     )
+
+
+def _language(value: Any, path: Path) -> str:
+    """A metadata language as a lower-case ISO 639-1 code ("ru", "be"), checked for shape."""
+    code = str(value).strip().lower().replace("_", "-").split("-", 1)[0]
+    if not (len(code) == 2 and code.isalpha()):
+        raise ValueError(f"{path.name}: language '{value}' is not an ISO 639-1 code such as 'ru'")
+    return code
 
 
 def _files(source: SourceConfig, base_dir: Path, options: FileSource.Options) -> list[Path]:
@@ -109,19 +124,29 @@ def _front_matter(raw: bytes, path: Path) -> tuple[dict[str, Any], bytes]:
     try:
         meta = yaml.safe_load(head) or {}
     except yaml.YAMLError as exc:
-        raise ValueError(f"front matter is not valid YAML: {exc}") from exc
+        raise ValueError(f"front matter is not valid YAML: {_yaml_problem(exc)}") from exc
     body = parts[1].split("\n", 1)[1] if "\n" in parts[1] else ""
     return _check_meta(meta, path), body.encode("utf-8")
 
 
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """A YAML error in one line: what is wrong and on which line of the metadata."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return f"{problem} (line {mark.line + 1})" if mark else str(problem)
+
+
 def _check_meta(meta: Any, where: Path) -> dict[str, Any]:
-    """Metadata must be a mapping of the known keys."""
+    """Metadata must be a mapping; keys it does not know are named in a warning and ignored."""
     if not isinstance(meta, dict):
         raise ValueError(f"{where.name}: metadata must be a mapping")
-    unknown = set(meta) - META_KEYS
+    unknown = sorted(str(k) for k in set(meta) - META_KEYS)
     if unknown:
-        raise ValueError(f"{where.name}: unknown metadata keys: {', '.join(sorted(unknown))}")
-    return meta
+        known = ", ".join(sorted(META_KEYS))
+        log.warning(
+            "%s: ignored unknown metadata keys: %s (known: %s)", where, ", ".join(unknown), known
+        )
+    return {k: v for k, v in meta.items() if k in META_KEYS}
 
 
 def _as_datetime(value: Any, path: Path) -> datetime | None:

@@ -6,18 +6,17 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 
-import py3langid
 import trafilatura
 import yaml
 
 from digest.errors import DigestError
 from digest.extract import dates
 from digest.extract import plaintext as textclean
+from digest.extract.language import detect_language
 from digest.fetch import charset
 from digest.models import Document, Extracted
 
 _DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)""", re.I)
-MIN_LANGUAGE_LETTERS = 40  # fewer letters than this is too short to tell the language
 
 
 def extract(doc: Document, reference: datetime | None = None) -> Extracted:
@@ -187,13 +186,6 @@ def _front_date(front: dict, reference: datetime) -> dates.FoundDate | None:
     if value and moment is None:
         raise DigestError(f"front matter date '{value}' is not an ISO date")
     return _meta_date(str(value), reference) if moment else None
-
-
-def detect_language(text: str) -> str | None:
-    """The ISO 639-1 language of a text, or None when it is too short to tell."""
-    if sum(c.isalpha() for c in text[:2000]) < MIN_LANGUAGE_LETTERS:
-        return None
-    return py3langid.classify(text[:1500])[0]
 
 
 def _author(byline: list[str]) -> str | None:

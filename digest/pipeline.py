@@ -14,7 +14,7 @@ from digest.compose.policy import enforce
 from digest.compose.stories import stories_from_items
 from digest.errors import BuildError, DigestError
 from digest.ingest.collect import Progress, SourceResult, collect, source_status  # noqa: F401 - the stages
-from digest.label.topic import DEFAULT_TOPIC, Topic, is_relevant
+from digest.label.topic import DEFAULT_TOPIC, Topic, on_topic, relevance
 from digest.models import Issue, Item
 from digest.render import FORMATS
 from digest.settings.schema import Settings
@@ -58,7 +58,7 @@ def classify(settings: Settings, store: Store, everything: bool = False) -> int:
     topic = topic_of(settings)
     focused = {src.id for src in settings.sources if src.focused}
     labels = [
-        (i.id, p.label, p.score, _on_topic(i, p.label, topic, i.source_id in focused))
+        (i.id, p.label, p.score, _on_topic(i, p.label, p.score, topic, i.source_id in focused))
         for i, p in zip(todo, predictions, strict=True)
     ]
     store.set_labels(labels)
@@ -152,11 +152,11 @@ def topic_of(settings: Settings) -> Topic:
     return Topic("configured", cfg.terms, cfg.title_weight, cfg.threshold)
 
 
-def _on_topic(item: Item, label: str, topic: Topic, focused: bool) -> bool:
-    """Editors' sections count; else the model, and (unless the outlet is focused) the topic."""
+def _on_topic(item: Item, label: str, score: float, topic: Topic, focused: bool) -> bool:
+    """Editors' sections count; else the model's label with the topic's words (label.topic)."""
     if item.section_override is not None:
         return True
-    return label != "off_topic" and (focused or is_relevant(item.text, item.title, topic))
+    return on_topic(relevance(item.text, item.title, topic), label, score, focused)
 
 
 def _waiting(item: Item) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from digest.label.topic import BELARUS, Topic, fold, is_relevant, relevance
+from digest.label.topic import BELARUS, Topic, fold, is_relevant, on_topic, relevance, word_key
 
 
 def test_fold_removes_marks_and_reads_belarusian_letters_as_russian() -> None:
@@ -69,3 +69,55 @@ def test_a_custom_topic_with_whole_word_and_stem_terms() -> None:
     assert is_relevant("Talks in Riga ended.", None, topic)
     assert is_relevant("The Latvian minister spoke.", None, topic)
     assert not is_relevant("Rigatoni for dinner.", None, topic)
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("Лукашенко", "Лукашенку", "Лукашенкой", "Лукашэнка", "Лукашэнкі", "Лукашэнкам"),
+        ("Минск", "Минске", "Мінск", "Мінску"),
+        ("Могилёв", "Могилеве", "Магілёў", "Магілёве"),
+        ("Витебск", "Витебске", "Віцебск", "Віцебску"),
+        ("Тихановская", "Тихановской", "Ціханоўская", "Ціханоўскай"),
+    ],
+)
+def test_russian_and_belarusian_inflections_fold_to_one_key(forms) -> None:
+    assert len({word_key(w) for w in forms}) == 1
+
+
+def test_different_words_keep_different_keys() -> None:
+    keys = [word_key(w) for w in ("Лукашенко", "Минск", "Могилёв", "Литва", "Польша", "Гомель")]
+    assert len(set(keys)) == len(keys)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Встреча с Лукашенкой продлилась три часа, а затем Лукашенко уехал в Гродно.",
+        "Сустрэча з Лукашэнкам доўжылася тры гадзіны, потым Лукашэнка паехаў у Гродна.",
+        "У Магілёве і Віцебску затрымалі яшчэ восем чалавек.",
+    ],
+)
+def test_inflected_cyrillic_mentions_count(body) -> None:
+    assert relevance(body, None, BELARUS).score >= 2
+    assert is_relevant(body, None, BELARUS)
+
+
+def test_the_country_in_every_case_matches_its_term() -> None:
+    for word in ("Беларусь", "Беларуси", "Беларусі", "Беларуссю", "Белоруссия", "беларусаў"):
+        assert relevance(word, None, BELARUS).score == 1, word
+
+
+def test_one_mention_is_enough_when_the_model_is_sure_of_a_section() -> None:
+    body = (
+        "On March 5, the Belarusian Ministry of Defense launched a snap combat readiness check "
+        "of the 120th brigade; units moved to training grounds and set up field camps."
+    )
+    found = relevance(body, None, BELARUS)
+    assert found.score == 1 and not found.relevant
+    assert on_topic(found, "military", 0.9, focused=False)
+    assert not on_topic(found, "military", 0.4, focused=False)  # an unsure model: not enough
+    assert not on_topic(found, "off_topic", 0.99, focused=False)
+    nothing = relevance("Rain over Bavaria all weekend.", None, BELARUS)
+    assert not on_topic(nothing, "military", 0.99, focused=False)
+    assert on_topic(nothing, "military", 0.2, focused=True)

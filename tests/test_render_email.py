@@ -117,7 +117,8 @@ def test_empty_section_says_so_in_both_parts(tmp_path):
     issue = make_issue(empty=("propaganda",))
     _, soup = rendered_soup(issue, tmp_path)
     assert "No developments were recorded this week." in soup.get_text()
-    assert "No developments were recorded this week." in email.render_text(issue, None)
+    text = email.render_text(issue, make_settings(Path(".")))
+    assert "No developments were recorded this week." in text
 
 
 def test_credit_text_and_wrap_helpers():

@@ -98,4 +98,31 @@ def schedule(settings: Settings) -> None:
     )
 
 
-COMMANDS = (run_cmd, send, schedule)
+@click.command("unsubscribe")
+@click.argument("address")
+@click.option("--undo", is_flag=True, help="Subscribe the address again.")
+@common
+def unsubscribe_cmd(settings: Settings, address: str, undo: bool) -> None:
+    """Stop (or with --undo, resume) sending the issue to an address; delivery skips it.
+
+    Example: digest unsubscribe anna@example.org
+    """
+    from digest.delivery.recipients import address_problem
+    from digest.store import unsubscribes
+
+    problem = address_problem(address)
+    if problem:
+        raise DigestError(problem)
+    store = stages.open_store(settings)
+    mailbox = unsubscribes.mailbox(address)
+    if undo:
+        done = unsubscribes.resubscribe(store, address)
+        said = "subscribed again" if done else "was not unsubscribed"
+        out.print(f"{mailbox}: {said}", markup=False)
+    else:
+        done = unsubscribes.unsubscribe(store, address, via="command")
+        said = "unsubscribed" if done else "already unsubscribed"
+        out.print(f"{mailbox}: {said}", markup=False)
+
+
+COMMANDS = (run_cmd, send, schedule, unsubscribe_cmd)

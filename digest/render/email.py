@@ -32,6 +32,8 @@ TEXT_TEMPLATE = "email.txt"
 GMAIL_CLIP_BYTES = 102 * 1024  # Gmail shows "[Message clipped]" past this size of HTML
 TEXT_WIDTH = 72
 SUFFIX = ".email.html"  # beside the web page's ".html" in out/<week>/
+# Stands for each recipient's own unsubscribe link until delivery puts it in (see mail.compose).
+UNSUBSCRIBE_MARK = "https://unsubscribe.invalid/digest-recipient-link"
 log = logging.getLogger(__name__)
 
 
@@ -87,9 +89,19 @@ def inline_css(html_text: str) -> str:
         raise DigestError(f"cannot inline the email's CSS: {exc}") from exc
 
 
-def html_part(issue: Issue) -> str:
+def online_url(issue: Issue, settings: Settings) -> str | None:
+    """The issue's web page under `site_url` (None without one), for "Read online"."""
+    from digest.publish import issue_url
+
+    return issue_url(issue, settings)
+
+
+def html_part(issue: Issue, online: str | None = None, unsubscribe: str | None = None) -> str:
     """The email's HTML: the issue in a table layout with every style inlined."""
-    page = _render(HTML_TEMPLATE, issue=issue, accent=css_color(issue.accent_color))
+    accent = css_color(issue.accent_color)
+    page = _render(
+        HTML_TEMPLATE, issue=issue, accent=accent, online_url=online, unsubscribe=unsubscribe
+    )
     inlined = inline_css(page)
     size = len(inlined.encode("utf-8"))
     if size > GMAIL_CLIP_BYTES:
@@ -102,11 +114,20 @@ def html_part(issue: Issue) -> str:
     return inlined
 
 
-def render_text(issue: Issue, settings: Settings) -> str:
+def render_text(issue: Issue, settings: Settings, unsubscribe: str | None = None) -> str:
     """The plain-text part: the same issue wrapped at 72 columns, credits with bare URLs."""
-    return _render(TEXT_TEMPLATE, issue=issue)
+    online = online_url(issue, settings)
+    return _render(TEXT_TEMPLATE, issue=issue, online_url=online, unsubscribe=unsubscribe)
 
 
 def render(issue: Issue, settings: Settings) -> Rendered:
     """Render the issue as the email's HTML part (CSS inlined, no remote resources)."""
-    return Rendered(content=html_part(issue), media_type="text/html", suffix=SUFFIX)
+    html_text = html_part(issue, online_url(issue, settings))
+    return Rendered(content=html_text, media_type="text/html", suffix=SUFFIX)
+
+
+def mail_parts(issue: Issue, settings: Settings, unsubscribe: bool) -> tuple[str, str]:
+    """The (text, HTML) parts for mailing, with UNSUBSCRIBE_MARK where each link goes."""
+    mark = UNSUBSCRIBE_MARK if unsubscribe else None
+    html_text = html_part(issue, online_url(issue, settings), mark)
+    return render_text(issue, settings, mark), html_text

@@ -21,12 +21,13 @@ from digest.delivery.mail import Edition, Mailer, compose
 from digest.delivery.recipients import Recipient, Rejected, address_problem, load_recipients
 from digest.errors import DigestError, MailError
 from digest.models import Issue
-from digest.publish import write_bytes
+from digest.publish import write_archive, write_bytes
 from digest.render import email, pdf
 from digest.render.common import issue_slug
 from digest.settings.schema import DeliveryConfig, Settings
 from digest.store import Store, unsubscribes
 from digest.store import deliveries as log_
+from digest.store.editing import published_weeks
 from digest.weeks import Week, last_complete_week, now_utc
 
 log = logging.getLogger(__name__)
@@ -166,6 +167,8 @@ def send_issue(
             else:
                 msg = compose(edition, recipient, delivery, stamp, links)
                 _send_one(store, mailer, msg, recipient, report, force)
+    if report.sent:  # a mailed issue counts as published: the index and feed say so now
+        write_archive(settings, published_weeks(store))
     log.info("%s", report.summary())
     return report
 

@@ -65,7 +65,8 @@ def address_problem(address: str) -> str | None:
     try:
         validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:
-        return f"bad address '{text}': {str(exc).rstrip('.')}"
+        reason = str(exc).rstrip(".")
+        return f"bad address '{text}': {reason[:1].lower()}{reason[1:]}"
     return None
 
 

@@ -10,6 +10,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urljoin
 
 from digest.errors import DigestError
@@ -185,7 +186,7 @@ def write_archive(settings: Settings, published: Collection[str] = ()) -> list[P
     entries = read_archive(settings, published)
     shown = [e for e in entries if e.published]
     d = settings.digest
-    context = dict(
+    context: dict[str, Any] = dict(
         title=d.title,
         publisher=d.publisher,
         language=d.language,

@@ -195,4 +195,17 @@ def test_the_command_unsubscribes_and_undoes(tmp_path, capsys):
     assert unsubscribes.unsubscribed(store) == set()
     assert main(["unsubscribe", "-c", config, "not an address"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ["digest: error: bad address 'not an address': expected name@domain"]
+    assert err == [
+        "digest: error: bad address 'not an address': expected name@domain or a valid token"
+    ]
+    assert main(["unsubscribe", "-c", config, "five@example"]) == 1
+    assert "bad address 'five@example'" in capsys.readouterr().err
+
+
+def test_the_command_takes_the_token_from_an_unsubscribe_mail(tmp_path, capsys):
+    config = str(write_config(tmp_path, 2525))
+    subject = "unsubscribe " + tokens.token(UNSUBSCRIBE_SECRET, "Five@example.org")
+    assert main(["unsubscribe", "-c", config, subject]) == 0
+    assert "five@example.org: unsubscribed" in capsys.readouterr().out
+    forged = tokens.token("someone else's secret, long enough", "five@example.org")
+    assert main(["unsubscribe", "-c", config, forged]) == 1

@@ -105,11 +105,15 @@ def schedule(settings: Settings) -> None:
 def unsubscribe_cmd(settings: Settings, address: str, undo: bool) -> None:
     """Stop (or with --undo, resume) sending the issue to an address; delivery skips it.
 
+    ADDRESS may also be the token from an unsubscribe mail's subject ("unsubscribe TOKEN").
+
     Example: digest unsubscribe anna@example.org
     """
     from digest.delivery.recipients import address_problem
     from digest.store import unsubscribes
 
+    if "@" not in address:
+        address = _token_address(settings, address)
     problem = address_problem(address)
     if problem:
         raise DigestError(problem)
@@ -123,6 +127,19 @@ def unsubscribe_cmd(settings: Settings, address: str, undo: bool) -> None:
         done = unsubscribes.unsubscribe(store, address, via="command")
         said = "unsubscribed" if done else "already unsubscribed"
         out.print(f"{mailbox}: {said}", markup=False)
+
+
+def _token_address(settings: Settings, value: str) -> str:
+    """The address an unsubscribe token was made for; DigestError when it names nobody."""
+    from digest.delivery import unsubscribe as tokens
+
+    token = value.strip().removeprefix("unsubscribe").strip()
+    found = None
+    if settings.delivery is not None:
+        found = tokens.address_of(tokens.secret(settings.delivery), token)
+    if found is None:
+        raise DigestError(f"bad address '{value}': expected name@domain or a valid token")
+    return found
 
 
 COMMANDS = (run_cmd, send, schedule, unsubscribe_cmd)

@@ -209,3 +209,14 @@ def test_the_command_takes_the_token_from_an_unsubscribe_mail(tmp_path, capsys):
     assert "five@example.org: unsubscribed" in capsys.readouterr().out
     forged = tokens.token("someone else's secret, long enough", "five@example.org")
     assert main(["unsubscribe", "-c", config, forged]) == 1
+
+
+def test_the_unsubscribed_list_on_sqlite_and_postgresql(db_url):
+    store = Store(db_url)
+    assert unsubscribes.unsubscribe(store, " Anna@Example.ORG ", via="link") is True
+    assert unsubscribes.unsubscribe(store, "anna@example.org", via="one-click") is False
+    assert unsubscribes.unsubscribed(store) == {"anna@example.org"}
+    assert unsubscribes.resubscribe(store, "ANNA@example.org") is True
+    assert unsubscribes.resubscribe(store, "anna@example.org") is False
+    assert unsubscribes.unsubscribed(store) == set()
+    store.close()

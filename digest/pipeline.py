@@ -19,7 +19,7 @@ from digest.models import Issue, Item
 from digest.render import FORMATS
 from digest.settings.schema import Settings
 from digest.store import Store
-from digest.store.editing import story_edits_for
+from digest.store.editing import published_weeks, story_edits_for
 from digest.weeks import Week, parse_week, week_before, week_of_moment
 
 log = logging.getLogger(__name__)
@@ -110,7 +110,7 @@ def build_weeks(
         except BuildError as exc:
             paths += exc.paths
             failures += exc.failures
-    paths += publish.write_archive(settings)
+    paths += publish.write_archive(settings, published_weeks(store))
     if failures:
         raise BuildError(paths, failures)
     return paths

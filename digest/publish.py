@@ -6,24 +6,32 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from digest.errors import DigestError
 from digest.models import Issue, Rendered
-from digest.render.common import issue_slug, render_template, settings_environment
+from digest.render.common import (
+    issue_slug,
+    render_template,
+    settings_environment,
+    site_link,
+)
 from digest.render.jsonout import FORMAT
 from digest.settings.schema import Settings
 
 WEEK = re.compile(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")
 SUFFIX = re.compile(r"^(\.[a-z0-9]+)+$")
 # The formats the archive links, in this order; others (an .eml for mailing) stay unlisted.
-LABELS = {".html": "HTML", ".pdf": "PDF", ".md": "Markdown", ".json": "JSON"}
+LABELS = {".html": "HTML", ".pdf": "PDF", ".epub": "EPUB", ".md": "Markdown", ".json": "JSON"}
 MEDIA = {
     ".html": "text/html",
     ".pdf": "application/pdf",
+    ".epub": "application/epub+zip",
     ".md": "text/markdown",
     ".json": "application/json",
 }
@@ -52,6 +60,19 @@ class ArchiveEntry:
     story_count: int
     sections: str
     links: tuple[Link, ...]
+    published: bool = False  # the editor published it, or it was mailed; else a draft
+
+    @property
+    def stories(self) -> str:
+        """The story count in words that agree: "1 story", "2 stories", "no stories"."""
+        return count_words(self.story_count, "story", "stories")
+
+
+def count_words(n: int, one: str, many: str) -> str:
+    """A count with its noun in the right number: "no stories", "1 story", "3 stories"."""
+    if n == 0:
+        return f"no {many}"
+    return f"{n} {one if n == 1 else many}"
 
 
 def write_bytes(path: Path, data: bytes) -> Path:
@@ -93,16 +114,17 @@ def write_issue(issue: Issue, rendered: dict[str, Rendered], settings: Settings)
     return paths
 
 
-def _links(json_path: Path, out_dir: Path) -> tuple[Link, ...]:
+def _links(json_path: Path, settings: Settings) -> tuple[Link, ...]:
     """The files built beside an issue's JSON (same stem), HTML first, as archive links."""
     stem = json_path.name.removesuffix(".json")
+    out_dir = settings.out_dir
     order = list(LABELS)
     found = [p for p in json_path.parent.iterdir() if p.name.startswith(stem + ".")]
     found = [p for p in found if not p.name.startswith(".") and p.name[len(stem) :] in LABELS]
     found.sort(key=lambda p: order.index(p.name[len(stem) :]))
     return tuple(
         Link(
-            href=quote(p.relative_to(out_dir).as_posix()),
+            href=site_link(settings, quote(p.relative_to(out_dir).as_posix())),
             label=LABELS[p.name[len(stem) :]],
             media_type=MEDIA[p.name[len(stem) :]],
         )
@@ -110,7 +132,9 @@ def _links(json_path: Path, out_dir: Path) -> tuple[Link, ...]:
     )
 
 
-def read_entry(json_path: Path, settings: Settings) -> ArchiveEntry:
+def read_entry(
+    json_path: Path, settings: Settings, published: Collection[str] = ()
+) -> ArchiveEntry:
     """One archive entry from an issue JSON the json renderer wrote; DigestError if it is not."""
     try:
         doc = json.loads(json_path.read_text(encoding="utf-8"))
@@ -131,32 +155,42 @@ def read_entry(json_path: Path, settings: Settings) -> ArchiveEntry:
             week_label=head["week_label"],
             story_count=int(doc["story_count"]),
             sections=sections,
-            links=_links(json_path, settings.out_dir),
+            links=_links(json_path, settings),
+            published=head["week"] in published,
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise DigestError(f"{json_path}: not a readable issue file ({exc})") from exc
 
 
-def read_archive(settings: Settings) -> list[ArchiveEntry]:
-    """Every issue built under out/, found by its JSON file, newest first."""
+def read_archive(settings: Settings, published: Collection[str] = ()) -> list[ArchiveEntry]:
+    """Every issue built under out/, found by its JSON file, newest first; `published` weeks."""
     out = settings.out_dir
     files = sorted(p for p in out.glob("*/*.json") if WEEK.match(p.parent.name))
-    entries = [read_entry(p, settings) for p in files if not p.name.startswith(".")]
+    entries = [read_entry(p, settings, published) for p in files if not p.name.startswith(".")]
     return sorted(entries, key=lambda e: (e.issue_date, e.week, e.id), reverse=True)
 
 
-def write_archive(settings: Settings) -> list[Path]:
-    """Write out/index.html (issues newest first) and out/feed.xml (Atom) from what exists."""
-    entries = read_archive(settings)
+def write_archive(settings: Settings, published: Collection[str] = ()) -> list[Path]:
+    """Write out/index.html (published issues, then drafts) and out/feed.xml (Atom, published).
+
+    `published` holds the weeks whose issue went out (published by the editor or mailed: see
+    store.editing.published_weeks); the feed lists only those, the index marks the rest drafts.
+    """
+    entries = read_archive(settings, published)
+    shown = [e for e in entries if e.published]
     d = settings.digest
-    context = dict(
+    context: dict[str, Any] = dict(
         title=d.title,
         publisher=d.publisher,
         language=d.language,
         accent_color=d.accent_color,
         entries=entries,
+        published=shown,
+        drafts=[e for e in entries if not e.published],
         feed_id="urn:digest:" + (re.sub(r"[^a-z0-9]+", "-", d.title.lower()).strip("-") or "feed"),
-        updated=entries[0].updated if entries else EMPTY_FEED_UPDATED,
+        updated=shown[0].updated if shown else EMPTY_FEED_UPDATED,
+        feed_url=site_link(settings, "feed.xml"),
+        index_url=site_link(settings, "index.html"),
     )
     out = settings.out_dir
     index = render_template("index.html", settings_environment(settings), **context)

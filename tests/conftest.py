@@ -120,3 +120,13 @@ def db_url(request, tmp_path: Path) -> str:
         conn.execute(text(f"CREATE DATABASE {name}"))
     engine.dispose()
     return base.rsplit("/", 1)[0] + "/" + name
+
+
+UNSUBSCRIBE_SECRET = "test-unsubscribe-secret-0123456789"
+
+
+@pytest.fixture(autouse=True)
+def unsubscribe_secret(monkeypatch) -> str:
+    """Every test (and the child processes it starts) signs unsubscribe links with this secret."""
+    monkeypatch.setenv("DIGEST_UNSUBSCRIBE_SECRET", UNSUBSCRIBE_SECRET)
+    return UNSUBSCRIBE_SECRET

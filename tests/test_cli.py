@@ -59,7 +59,12 @@ def test_seeds_to_pdf_end_to_end(tmp_path, capsys):
     assert "Belarus Review — January 20, 2025" in text
     for heading in HEADINGS:
         assert heading in text
-    assert {p.rsplit(".", 1)[-1] for p in printed if "2025-W03" in p} >= {"html", "pdf", "md"}
+    assert {p.rsplit(".", 1)[-1] for p in printed if "2025-W03" in p} >= {
+        "html",
+        "pdf",
+        "md",
+        "epub",
+    }
 
 
 def test_rebuild_gives_identical_files(tmp_path, capsys):
@@ -67,7 +72,7 @@ def test_rebuild_gives_identical_files(tmp_path, capsys):
     digest("ingest", "-q", "-c", str(config))
     digest("build", "-c", str(config), "--week", "2025-W03")
     paths = [Path(p) for p in capsys.readouterr().out.split() if "2025-W03" in p]
-    assert {p.suffix for p in paths} >= {".html", ".pdf", ".md", ".json"}
+    assert {p.suffix for p in paths} >= {".html", ".pdf", ".md", ".json", ".epub"}
     before = {p: p.read_bytes() for p in paths}
     digest("build", "-c", str(config), "--week", "2025-W03")
     assert {p: p.read_bytes() for p in paths} == before

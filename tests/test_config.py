@@ -126,3 +126,14 @@ def test_a_source_kinds_own_options_are_checked_to_the_line():
     )
     assert "sources.yaml:10: sources[0].options.colour: unknown setting" in lines
     assert any(ln.startswith("sources.yaml:11: sources[1].options:") for ln in lines)
+
+
+def test_site_url_is_checked_and_ends_with_a_slash(tmp_path):
+    from digest.errors import ConfigError
+    from digest.settings.loading import parse_settings
+
+    base = "sections: [{id: military, heading: MILITARY, order: 1}]\n"
+    good = parse_settings(base + "site_url: https://review.example.org/b", tmp_path / "s.yaml")
+    assert good.site_url == "https://review.example.org/b/"
+    with pytest.raises(ConfigError, match=r"s\.yaml:2: site_url: site_url must be an http"):
+        parse_settings(base + "site_url: ftp://x.example/", tmp_path / "s.yaml")

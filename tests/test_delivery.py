@@ -22,6 +22,7 @@ from digest.settings.schema import DeliveryConfig, RecipientConfig, Settings
 from digest.store import Store
 from digest.store import deliveries as log
 from digest.weeks import parse_week
+from tests.conftest import UNSUBSCRIBE_SECRET
 from tests.conftest import make_settings as project_settings
 from tests.issue_factory import make_issue
 from tests.test_mail import Sink, free_port, start_server
@@ -152,7 +153,8 @@ def test_missing_secret_is_reported_for_everyone_and_nothing_is_sent(server, tmp
     smtp = settings.delivery.smtp.model_copy(update={"username": "review"})
     config = settings.delivery.model_copy(update={"smtp": smtp})
     settings = settings.model_copy(update={"delivery": config})
-    report = send(settings, Store(settings.database_url), environ={})
+    environ = {"DIGEST_UNSUBSCRIBE_SECRET": UNSUBSCRIBE_SECRET}  # no SMTP password
+    report = send(settings, Store(settings.database_url), environ=environ)
     assert {reason for _, reason in report.failed} == {
         "SMTP login as review: environment variable DIGEST_SMTP_PASSWORD is not set"
     }

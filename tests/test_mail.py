@@ -19,6 +19,7 @@ from pypdf import PdfReader
 
 from digest.delivery.mail import Edition, Mailer, compose, sender_domain, smtp_password
 from digest.delivery.recipients import Recipient
+from digest.delivery.unsubscribe import Links
 from digest.errors import DigestError, MailError
 from digest.render import email, pdf
 from digest.settings.schema import DeliveryConfig, SmtpConfig
@@ -96,8 +97,8 @@ def edition(pdf_bytes) -> Edition:
     return Edition(
         week=issue.week,
         subject=issue.title,
-        text=email.render_text(issue, None),
-        html=email.render(issue, None).content,
+        text=email.render_text(issue, make_settings(Path("."))),
+        html=email.render(issue, make_settings(Path("."))).content,
         pdf=pdf_bytes,
         pdf_name="belarus-review-2025-01-20.pdf",
     )
@@ -150,23 +151,31 @@ def test_text_format_is_plain_text_only(edition):
 
 def test_headers_subject_ids_date_and_list_unsubscribe(edition):
     rcpt = Recipient("a@example.org", "Aleś Čytač", "html")
-    msg = parsed(compose(edition, rcpt, delivery(), NOW))
+    links = Links("mailto:leave@example.org?subject=x", "https://desk.example.org/unsubscribe?t=x")
+    msg = parsed(compose(edition, rcpt, delivery(), NOW, links))
     assert msg["Subject"] == "Belarus Review — January 20, 2025"
     assert msg["From"] == SENDER and msg["Reply-To"] == "editors@example.org"
     assert msg["To"].addresses[0].display_name == "Aleś Čytač"
     assert msg["Date"].datetime == NOW
     assert msg["Message-ID"].startswith("<") and msg["Message-ID"].endswith("@example.org>")
-    assert msg["List-Unsubscribe"] == "<https://example.org/unsubscribe?list=review>"
+    assert msg["List-Unsubscribe"] == (
+        "<https://desk.example.org/unsubscribe?t=x>, <mailto:leave@example.org?subject=x>"
+    )
     assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     other = compose(edition, rcpt, delivery(), NOW)
     assert other["Message-ID"] != msg["Message-ID"]
 
 
 def test_mailto_unsubscribe_has_no_one_click_header(edition):
-    config = delivery().model_copy(update={"list_unsubscribe": "mailto:leave@example.org"})
-    msg = compose(edition, Recipient("a@example.org"), config, NOW)
-    assert msg["List-Unsubscribe"] == "<mailto:leave@example.org>"
+    links = Links("mailto:leave@example.org?subject=unsubscribe%20x", None)
+    msg = compose(edition, Recipient("a@example.org"), delivery(), NOW, links)
+    assert msg["List-Unsubscribe"] == "<mailto:leave@example.org?subject=unsubscribe%20x>"
     assert msg["List-Unsubscribe-Post"] is None
+
+
+def test_no_unsubscribe_configured_means_no_list_headers(edition):
+    msg = compose(edition, Recipient("a@example.org"), delivery(), NOW)
+    assert msg["List-Unsubscribe"] is None and msg["List-Unsubscribe-Post"] is None
 
 
 def test_sender_without_an_address_is_refused():

@@ -117,7 +117,7 @@ def test_index_lists_every_issue_newest_first_with_its_files(tmp_path):
 def test_feed_is_atom_with_one_entry_per_issue(tmp_path):
     settings = make_settings(tmp_path)
     build_two(settings)
-    _, feed = write_archive(settings)
+    _, feed = write_archive(settings, {"2025-W03", "2025-W04"})
     root = ET.parse(feed).getroot()
     assert root.tag == f"{ATOM}feed"
     assert root.find(f"{ATOM}updated").text == "2025-01-27T00:00:00+03:00"
@@ -149,3 +149,68 @@ def test_a_broken_issue_file_is_named(tmp_path):
     broken.write_text('{"format": "something-else"}', encoding="utf-8")
     with pytest.raises(DigestError, match=r"belarus-review-2025-01-20\.json: not a readable"):
         write_archive(settings)
+
+
+def one_story_issue():
+    """The later issue cut down to a single story."""
+    issue = later_issue()
+    first = issue.sections[0]
+    sections = (replace(first, stories=first.stories[:1]),) + tuple(
+        replace(s, stories=()) for s in issue.sections[1:]
+    )
+    return replace(issue, sections=sections)
+
+
+def test_index_puts_published_issues_apart_from_drafts_and_counts_in_words(tmp_path):
+    settings = make_settings(tmp_path)
+    for issue in (make_issue(), one_story_issue()):
+        write_issue(issue, rendered_for(issue, settings), settings)
+    index, feed = write_archive(settings, {"2025-W03"})
+    soup = BeautifulSoup(index.read_text(encoding="utf-8"), "html.parser")
+    published, drafts = soup.find_all("ol", class_="archive")
+    assert published.find_previous("h2").get_text() == "Published issues"
+    assert [li.strong.get_text() for li in published.find_all("li")] == [
+        "Belarus Review — January 20, 2025"
+    ]
+    [draft] = drafts.find_all("li")
+    assert drafts.find_previous("h2").get_text() == "Drafts"
+    assert draft.find(class_="status").get_text() == "Draft"
+    assert "· 1 story" in draft.get_text() and "1 stories" not in soup.get_text()
+    assert published.find(class_="status") is None
+    assert f"· {make_issue().story_count} stories" in published.get_text()
+    # the feed lists only what went out
+    entries = ET.parse(feed).getroot().findall(f"{ATOM}entry")
+    assert [e.find(f"{ATOM}id").text for e in entries] == ["urn:digest:belarus-review-2025-01-20"]
+
+
+def test_site_url_makes_every_archive_link_absolute(tmp_path):
+    settings = make_settings(tmp_path).model_copy(
+        update={"site_url": "https://review.example.org/archive/"}
+    )
+    build_two(settings)
+    index, feed = write_archive(settings, {"2025-W03", "2025-W04"})
+    soup = BeautifulSoup(index.read_text(encoding="utf-8"), "html.parser")
+    hrefs = [a["href"] for a in soup.find("main").find_all("a")]
+    assert hrefs and all(h.startswith("https://review.example.org/archive/2025-W0") for h in hrefs)
+    assert (
+        soup.find("link", rel="alternate")["href"] == "https://review.example.org/archive/feed.xml"
+    )
+    root = ET.parse(feed).getroot()
+    links = [link.get("href") for link in root.iter(f"{ATOM}link")]
+    assert links[:2] == [
+        "https://review.example.org/archive/feed.xml",
+        "https://review.example.org/archive/index.html",
+    ]
+    assert "https://review.example.org/archive/2025-W03/belarus-review-2025-01-20.html" in links
+
+
+def test_feed_with_site_url_opens_in_feedparser(tmp_path):
+    import feedparser
+
+    settings = make_settings(tmp_path).model_copy(update={"site_url": "https://review.example.org"})
+    build_two(settings)
+    _, feed = write_archive(settings, {"2025-W03"})
+    parsed = feedparser.parse(feed.read_bytes())
+    assert not parsed.bozo
+    [entry] = parsed.entries
+    assert entry.link == "https://review.example.org/2025-W03/belarus-review-2025-01-20.html"

@@ -103,3 +103,27 @@ def test_address_key_lowers_only_the_domain_and_screen_skips_duplicates():
     first = Recipient("hanna@example.org", origin="a")
     good, bad = screen([first, Recipient("HANNA@example.org", origin="b")])
     assert good == [first] and bad[0].reason == "b: 'HANNA@example.org' is already listed at a"
+
+
+def test_an_inline_bad_address_is_named_by_its_config_file_line(tmp_path):
+    from digest.settings.loading import load_settings
+
+    config = tmp_path / "sources.yaml"
+    config.write_text(
+        "sections: [{id: military, heading: MILITARY, order: 1}]\n"
+        "delivery:\n"
+        "  sender: review@example.org\n"
+        "  recipients:\n"
+        "    - {address: hanna@example.org}\n"
+        "    - {address: 'hanna at example.org'}\n"
+        "    - address: x@exa_mple.org\n"
+        "      name: Underscore\n",
+        encoding="utf-8",
+    )
+    good, bad = load_recipients(load_settings(config))
+    assert [r.origin for r in good] == ["sources.yaml:5"]
+    assert [r.reason.split(": ")[0] for r in bad] == ["sources.yaml:6", "sources.yaml:7"]
+    assert (
+        bad[0].reason == "sources.yaml:6: bad address 'hanna at example.org': expected name@domain"
+    )
+    assert bad[1].reason.endswith("the part after the @-sign contains invalid characters: '_'")

@@ -117,7 +117,8 @@ def test_empty_section_says_so_in_both_parts(tmp_path):
     issue = make_issue(empty=("propaganda",))
     _, soup = rendered_soup(issue, tmp_path)
     assert "No developments were recorded this week." in soup.get_text()
-    assert "No developments were recorded this week." in email.render_text(issue, None)
+    text = email.render_text(issue, make_settings(Path(".")))
+    assert "No developments were recorded this week." in text
 
 
 def test_credit_text_and_wrap_helpers():
@@ -128,3 +129,22 @@ def test_credit_text_and_wrap_helpers():
     assert email.credit_text([]) == ""
     long_url = "https://example.org/" + "x" * 100
     assert long_url in email.wrap(f"see {long_url} now").splitlines()
+
+
+def test_with_site_url_both_parts_link_the_issue_online():
+    settings = make_settings(Path(".")).model_copy(
+        update={"site_url": "https://review.example.org/"}
+    )
+    issue = make_issue()
+    url = "https://review.example.org/2025-W03/belarus-review-2025-01-20.html"
+    soup = BeautifulSoup(email.render(issue, settings).content, "html.parser")
+    assert soup.find("a", string="Read this issue online")["href"] == url
+    assert f"Read online: {url}" in email.render_text(issue, settings)
+    plain = make_settings(Path("."))
+    assert "online" not in email.render_text(issue, plain).lower()
+    assert (
+        BeautifulSoup(email.render(issue, plain).content, "html.parser").find(
+            "a", string="Read this issue online"
+        )
+        is None
+    )

@@ -21,7 +21,7 @@ def soup_of(issue, tmp_path: Path) -> BeautifulSoup:
 
 
 def test_registry_names_every_format():
-    assert set(FORMATS) == {"html", "pdf", "md", "json", "email"}
+    assert set(FORMATS) == {"html", "pdf", "md", "json", "email", "epub"}
 
 
 def test_page_has_language_title_landmarks_and_heading_order(tmp_path):

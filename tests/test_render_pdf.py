@@ -163,3 +163,52 @@ def test_logo_from_the_config_folder_is_drawn(tmp_path):
     rendered = pdf.render(make_issue(logo="logo.png"), make_settings(tmp_path))
     first = PdfReader(io.BytesIO(rendered.content)).pages[0]
     assert len(first.images) == 1
+
+
+def structure_roles(reader: PdfReader) -> list[str]:
+    """Every structure element's role in the PDF's tag tree, in document order."""
+    roles: list[str] = []
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if "/S" in node:
+            roles.append(str(node["/S"]))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids]:
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(kid, dict):
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return roles
+
+
+def test_pdf_is_tagged_pdf_ua_with_its_language_and_title(built):
+    rendered, reader = built
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) is True
+    assert root["/Lang"] == "en"
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"]) is True
+    assert reader.metadata.title == "Belarus Review — January 20, 2025"
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert 'pdfuaid:part="1"' in xmp
+    roles = structure_roles(reader)
+    assert roles.count("/H1") == 1 and roles.count("/H2") == 5  # contents + four sections
+    assert {"/L", "/LI", "/P", "/Link"} <= set(roles)
+    for page in reader.pages:
+        assert page["/Tabs"] == "/S"  # tab order follows the structure
+        for annot in page.get("/Annots", []):
+            annot = annot.get_object()
+            assert "/StructParent" in annot and annot.get("/Contents")
+
+
+def test_pdfinfo_reads_it_as_tagged_with_embedded_fonts(built, tmp_path):
+    if shutil.which("pdfinfo") is None:
+        pytest.skip("poppler-utils is not installed")
+    path = tmp_path / "issue.pdf"
+    path.write_bytes(built[0].content)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    assert re.search(r"^Tagged:\s+yes$", info.stdout, re.M)
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
+    rows = fonts.stdout.splitlines()[2:]
+    assert rows and all(row.split()[-5] == "yes" for row in rows)  # the "emb" column

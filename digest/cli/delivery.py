@@ -98,4 +98,48 @@ def schedule(settings: Settings) -> None:
     )
 
 
-COMMANDS = (run_cmd, send, schedule)
+@click.command("unsubscribe")
+@click.argument("address")
+@click.option("--undo", is_flag=True, help="Subscribe the address again.")
+@common
+def unsubscribe_cmd(settings: Settings, address: str, undo: bool) -> None:
+    """Stop (or with --undo, resume) sending the issue to an address; delivery skips it.
+
+    ADDRESS may also be the token from an unsubscribe mail's subject ("unsubscribe TOKEN").
+
+    Example: digest unsubscribe anna@example.org
+    """
+    from digest.delivery.recipients import address_problem
+    from digest.store import unsubscribes
+
+    if "@" not in address:
+        address = _token_address(settings, address)
+    problem = address_problem(address)
+    if problem:
+        raise DigestError(problem)
+    store = stages.open_store(settings)
+    mailbox = unsubscribes.mailbox(address)
+    if undo:
+        done = unsubscribes.resubscribe(store, address)
+        said = "subscribed again" if done else "was not unsubscribed"
+        out.print(f"{mailbox}: {said}", markup=False)
+    else:
+        done = unsubscribes.unsubscribe(store, address, via="command")
+        said = "unsubscribed" if done else "already unsubscribed"
+        out.print(f"{mailbox}: {said}", markup=False)
+
+
+def _token_address(settings: Settings, value: str) -> str:
+    """The address an unsubscribe token was made for; DigestError when it names nobody."""
+    from digest.delivery import unsubscribe as tokens
+
+    token = value.strip().removeprefix("unsubscribe").strip()
+    found = None
+    if settings.delivery is not None:
+        found = tokens.address_of(tokens.secret(settings.delivery), token)
+    if found is None:
+        raise DigestError(f"bad address '{value}': expected name@domain or a valid token")
+    return found
+
+
+COMMANDS = (run_cmd, send, schedule, unsubscribe_cmd)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
-from digest.models import Issue, IssueSection, Story
+from digest.extract.textonly import plain_text, plain_title
+from digest.models import Credit, Issue, IssueSection, Story
 from digest.settings.schema import Settings
 from digest.weeks import Week, format_day, format_range
 
@@ -13,7 +15,7 @@ def build_issue(week: Week, stories: list[Story], settings: Settings) -> Issue:
     """Assemble the week's Issue: everything the templates need, nothing left to compute."""
     sections = []
     for number, section in enumerate(settings.ordered_sections, start=1):
-        chosen = sorted((s for s in stories if s.section == section.id), key=story_order)
+        chosen = sorted((as_text(s) for s in stories if s.section == section.id), key=story_order)
         sections.append(
             IssueSection(
                 id=section.id,
@@ -47,3 +49,14 @@ def story_order(story: Story) -> tuple:
     first = story.items[0].id if story.items and story.items[0].id is not None else 0
     placed = story.position is not None
     return (not placed, story.position or 0, story.date or date.max, -len(story.credits), first)
+
+
+def as_text(story: Story) -> Story:
+    """The story with its title, paragraph and credited names reduced to text (no markup)."""
+    credits = tuple(Credit(plain_title(c.name) or c.name, c.url) for c in story.credits)
+    return replace(
+        story,
+        title=plain_title(story.title),
+        paragraph=plain_text(story.paragraph),
+        credits=credits,
+    )

@@ -16,16 +16,18 @@ from datetime import datetime
 from pathlib import Path
 
 from digest import pipeline as run
+from digest.delivery import unsubscribe
 from digest.delivery.mail import Edition, Mailer, compose
 from digest.delivery.recipients import Recipient, Rejected, address_problem, load_recipients
 from digest.errors import DigestError, MailError
 from digest.models import Issue
-from digest.publish import write_bytes
+from digest.publish import write_archive, write_bytes
 from digest.render import email, pdf
 from digest.render.common import issue_slug
 from digest.settings.schema import DeliveryConfig, Settings
-from digest.store import Store
+from digest.store import Store, unsubscribes
 from digest.store import deliveries as log_
+from digest.store.editing import published_weeks
 from digest.weeks import Week, last_complete_week, now_utc
 
 log = logging.getLogger(__name__)
@@ -38,6 +40,7 @@ class DeliveryReport:
     week: str
     sent: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # already sent before this run
+    unsubscribed: list[str] = field(default_factory=list)  # listed, but they unsubscribed
     failed: list[tuple[str, str]] = field(default_factory=list)  # (address, one-line reason)
     problems: list[str] = field(default_factory=list)  # recipients that could not be listed
     written: list[Path] = field(default_factory=list)  # .eml files of a dry run
@@ -50,6 +53,8 @@ class DeliveryReport:
     def summary(self) -> str:
         """One line for the command's output."""
         parts = [f"{len(self.sent)} sent", f"{len(self.skipped)} already sent"]
+        if self.unsubscribed:
+            parts.append(f"{len(self.unsubscribed)} unsubscribed (skipped)")
         parts.append(f"{len(self.failed) + len(self.problems)} failed")
         if self.written:
             parts.append(f"{len(self.written)} written as .eml (dry run)")
@@ -141,26 +146,38 @@ def send_issue(
     report = DeliveryReport(issue.week, problems=[p.reason for p in problems])
     for problem in problems:
         log.error("%s", problem.reason)
-    edition, pdf_error = make_edition(issue, settings, {r.format for r in recipients})
+    key = unsubscribe.secret(delivery, environ) if unsubscribe.configured(delivery) else None
+    gone = unsubscribes.unsubscribed(store)
+    report.unsubscribed = [r.address for r in recipients if unsubscribes.mailbox(r.address) in gone]
+    recipients = [r for r in recipients if unsubscribes.mailbox(r.address) not in gone]
+    formats = {r.format for r in recipients}
+    edition, pdf_error = make_edition(issue, settings, formats, unsubscribe=key is not None)
     stamp = now or now_utc()
     if not dry_run:
         for problem in problems:
             log_.mark_failed(store, issue.week, problem.log_key, problem.reason)
     with Mailer(delivery.smtp, environ) as mailer:
         for recipient in recipients:
+            links = unsubscribe.links(delivery, key, recipient.address) if key else None
             if recipient.format == "pdf" and pdf_error:
                 _fail(None if dry_run else store, report, recipient, pdf_error)
             elif dry_run:
-                report.written.append(_write_eml(edition, recipient, delivery, stamp, settings))
+                msg = compose(edition, recipient, delivery, stamp, links)
+                report.written.append(_write_eml(msg, edition.week, recipient, settings))
             else:
-                msg = compose(edition, recipient, delivery, stamp)
+                msg = compose(edition, recipient, delivery, stamp, links)
                 _send_one(store, mailer, msg, recipient, report, force)
+    if report.sent:  # a mailed issue counts as published: the index and feed say so now
+        write_archive(settings, published_weeks(store))
     log.info("%s", report.summary())
     return report
 
 
-def make_edition(issue: Issue, settings: Settings, formats: set[str]) -> tuple[Edition, str]:
-    """The issue rendered for mail; the PDF only when wanted. Returns (edition, PDF error)."""
+def make_edition(
+    issue: Issue, settings: Settings, formats: set[str], *, unsubscribe: bool = False
+) -> tuple[Edition, str]:
+    """The issue rendered for mail (a mark for each recipient's unsubscribe link); the PDF only
+    when wanted. Returns (edition, PDF error)."""
     pdf_bytes, pdf_error = None, ""
     if "pdf" in formats:
         try:
@@ -169,11 +186,12 @@ def make_edition(issue: Issue, settings: Settings, formats: set[str]) -> tuple[E
         except DigestError as exc:
             pdf_error = f"PDF not attached: {exc}"
             log.error("%s", pdf_error)
+    text, html = email.mail_parts(issue, settings, unsubscribe)
     edition = Edition(
         week=issue.week,
         subject=issue.title,
-        text=email.render_text(issue, settings),
-        html=email.render(issue, settings).content,
+        text=text,
+        html=html,
         pdf=pdf_bytes,
         pdf_name=f"{issue_slug(issue)}.pdf",
     )
@@ -203,11 +221,10 @@ def _fail(store: Store | None, report: DeliveryReport, recipient: Recipient, rea
     report.failed.append((recipient.address, reason))
 
 
-def _write_eml(edition: Edition, recipient: Recipient, delivery, now, settings) -> Path:
+def _write_eml(msg, week: str, recipient: Recipient, settings: Settings) -> Path:
     """A dry run's copy for one recipient, written to out/<week>/mail/<address>.eml."""
-    msg = compose(edition, recipient, delivery, now)
     name = re.sub(r"[^A-Za-z0-9@._+-]+", "_", recipient.address) + ".eml"
-    return write_bytes(settings.out_dir / edition.week / "mail" / name, msg.as_bytes())
+    return write_bytes(settings.out_dir / week / "mail" / name, msg.as_bytes())
 
 
 def cycle(

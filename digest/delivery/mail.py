@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+from html import escape
 
 from digest.delivery.recipients import Recipient
+from digest.delivery.unsubscribe import ONE_CLICK, Links
 from digest.errors import DigestError, MailError
+from digest.render.email import UNSUBSCRIBE_MARK
 from digest.settings.schema import DeliveryConfig, SmtpConfig
 
 
@@ -42,9 +45,13 @@ def sender_domain(sender: str) -> str:
 
 
 def compose(
-    edition: Edition, recipient: Recipient, delivery: DeliveryConfig, now: datetime
+    edition: Edition,
+    recipient: Recipient,
+    delivery: DeliveryConfig,
+    now: datetime,
+    unsubscribe: Links | None = None,
 ) -> EmailMessage:
-    """The message for one recipient in their format, with every header a list mail needs."""
+    """The message for one recipient in their format, with their own unsubscribe link."""
     msg = EmailMessage()
     msg["Subject"] = edition.subject
     msg["From"] = delivery.sender
@@ -53,10 +60,12 @@ def compose(
     msg["Message-ID"] = make_msgid(idstring=edition.week, domain=sender_domain(delivery.sender))
     if delivery.reply_to:
         msg["Reply-To"] = delivery.reply_to
-    _list_headers(msg, delivery.list_unsubscribe)
-    msg.set_content(edition.text, subtype="plain", charset="utf-8")
+    _list_headers(msg, unsubscribe)
+    link = unsubscribe.body if unsubscribe else None
+    msg.set_content(_with_link(edition.text, link, html=False), subtype="plain", charset="utf-8")
     if recipient.format in ("html", "pdf"):
-        msg.add_alternative(edition.html, subtype="html", charset="utf-8")
+        html_part = _with_link(edition.html, link, html=True)
+        msg.add_alternative(html_part, subtype="html", charset="utf-8")
     if recipient.format == "pdf":
         if edition.pdf is None:
             raise DigestError(f"{recipient.address} wants the PDF but none was rendered")
@@ -66,13 +75,22 @@ def compose(
     return msg
 
 
-def _list_headers(msg: EmailMessage, unsubscribe: str | None) -> None:
-    """List-Unsubscribe, plus List-Unsubscribe-Post (one click, RFC 8058) for an https URL."""
-    if not unsubscribe:
+def _list_headers(msg: EmailMessage, links: Links | None) -> None:
+    """List-Unsubscribe (mailto and https, per recipient); one-click only with the https one."""
+    if links is None or links.header is None:
         return
-    msg["List-Unsubscribe"] = f"<{unsubscribe.strip()}>"
-    if unsubscribe.strip().lower().startswith("https://"):
-        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    msg["List-Unsubscribe"] = links.header
+    if links.https:
+        msg["List-Unsubscribe-Post"] = ONE_CLICK
+
+
+def _with_link(part: str, link: str | None, *, html: bool) -> str:
+    """A rendered part with the recipient's unsubscribe link put where the mark stands."""
+    if UNSUBSCRIBE_MARK not in part:
+        return part
+    if link is None:
+        raise DigestError("the issue was rendered with an unsubscribe link but none was made")
+    return part.replace(UNSUBSCRIBE_MARK, escape(link, quote=True) if html else link)
 
 
 def smtp_password(smtp: SmtpConfig, environ: Mapping[str, str] | None = None) -> str | None:

@@ -9,7 +9,6 @@ problem naming the file and line; that recipient is skipped and everyone else st
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +19,6 @@ from digest.settings.schema import DeliveryConfig, Settings
 FORMATS = ("pdf", "html", "text")
 DEFAULT_FORMAT = "html"
 COLUMNS = ("address", "name", "format")
-_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
-_LABEL = re.compile(r"^(?!-)[^\W_](?:[\w-]{0,61}[^\W_])?$")
 
 
 @dataclass(frozen=True)
@@ -59,16 +56,17 @@ def address_key(address: str) -> str:
 
 
 def address_problem(address: str) -> str | None:
-    """Why an address cannot be mailed, or None when it looks deliverable."""
+    """Why an address cannot be mailed (email-validator's syntax check), or None when it can."""
+    from email_validator import EmailNotValidError, validate_email
+
     text = address.strip()
-    local, at, domain = text.rpartition("@")
-    if not at or not local:
+    if "@" not in text:
         return f"bad address '{text}': expected name@domain"
-    if len(local) > 64 or not _LOCAL.match(local):
-        return f"bad address '{text}': the part before @ is not valid"
-    labels = domain.split(".")
-    if len(labels) < 2 or len(domain) > 253 or not all(_LABEL.match(x) for x in labels):
-        return f"bad address '{text}': '{domain}' is not a domain name"
+    try:
+        validate_email(text, check_deliverability=False)
+    except EmailNotValidError as exc:
+        reason = str(exc).rstrip(".")
+        return f"bad address '{text}': {reason[:1].lower()}{reason[1:]}"
     return None
 
 
@@ -85,12 +83,17 @@ def check(recipient: Recipient) -> str | None:
     return f"{recipient.origin}: {problem}" if problem else None
 
 
-def from_config(delivery: DeliveryConfig) -> list[Recipient]:
-    """The recipients written in the config, each labelled with its position."""
-    return [
-        Recipient(r.address.strip(), r.name.strip(), r.format, f"config recipient {n}")
-        for n, r in enumerate(delivery.recipients, start=1)
-    ]
+def from_config(delivery: DeliveryConfig, config_file: Path | None = None) -> list[Recipient]:
+    """The recipients written in the config, each labelled "file:line" (else its position)."""
+    from digest.settings.loading import line_index
+
+    lines = line_index(config_file) if config_file else {}
+    found = []
+    for n, r in enumerate(delivery.recipients, start=1):
+        line = lines.get(("delivery", "recipients", n - 1))
+        origin = f"{config_file.name}:{line}" if config_file and line else f"config recipient {n}"
+        found.append(Recipient(r.address.strip(), r.name.strip(), r.format, origin))
+    return found
 
 
 def from_csv(path: Path) -> list[Recipient]:
@@ -127,7 +130,7 @@ def load_recipients(settings: Settings) -> tuple[list[Recipient], list[Rejected]
     delivery = settings.delivery
     if delivery is None:
         raise DigestError("delivery is not configured: add a 'delivery:' section to the config")
-    listed = from_config(delivery)
+    listed = from_config(delivery, settings.config_file)
     if delivery.recipients_csv:
         listed += from_csv(settings.path(delivery.recipients_csv))
     return screen(listed)

@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from digest import pipeline as run
 from digest.desk import auth, routes
+from digest.desk import unsubscribe as unsubscribing
 from digest.editorial.draft import review_threshold
 from digest.resources import package_path
 from digest.settings.schema import Settings
@@ -101,10 +102,11 @@ def create_app(
     )
     static = Mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app = Starlette(
-        routes=[*routes.ROUTES, static],
+        routes=[*routes.ROUTES, *unsubscribing.ROUTES, static],
         middleware=[Middleware(SecurityHeaders), session],
         exception_handlers=routes.EXCEPTIONS,
         lifespan=lifespan,
     )
     app.state.desk = desk
+    app.state.unsubscribe_secret = unsubscribing.signing_secret(settings.delivery, environ)
     return app

@@ -134,9 +134,10 @@ def publish(settings: Settings, store: Store, week: Week, who: str) -> Published
     issue = edited_issue(settings, store, week)
     if issue.story_count == 0:
         raise DigestError(f"the {week.label} issue has no stories; there is nothing to publish")
-    paths = write_issue(settings, issue)
+    paths = run.write_built(settings, issue)
     change = db.Change(_who(who), "publish", week.label, db.DRAFT, db.PUBLISHED)
     db.set_week_status(store, week.label, db.PUBLISHED, change)
+    paths += writer.write_archive(settings, db.published_weeks(store))  # now listed as published
     try:
         delivery, notice = _deliver(settings, store, week)
     except DigestError as exc:
@@ -158,9 +159,11 @@ def reopen(settings: Settings, store: Store, week: Week, who: str, reason: str) 
     )
 
 
-def write_issue(settings: Settings, issue: Issue) -> list[Path]:
+def write_issue(settings: Settings, store: Store, issue: Issue) -> list[Path]:
     """Render an issue in every format and write it to out/ with the archive, as run.build does."""
-    return run.write_built(settings, issue) + writer.write_archive(settings)
+    return run.write_built(settings, issue) + writer.write_archive(
+        settings, db.published_weeks(store)
+    )
 
 
 def edited_issue(settings: Settings, store: Store, week: Week) -> Issue:

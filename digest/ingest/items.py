@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time
 
 from digest.errors import DigestError
 from digest.extract.article import decode, extract
+from digest.extract.textonly import plain_text, plain_title
 from digest.fetch.urls import canonical_url
 from digest.ingest.pastissue import PastIssue, html_blocks, looks_like_issue, parse_issue
 from digest.models import Document, Item
@@ -25,19 +26,20 @@ def to_items(doc: Document, settings: Settings) -> list[Item]:
 def article_item(doc: Document) -> Item:
     """One article: clean text, title, date (with how it was found) and language."""
     found = extract(doc)
+    text = plain_text(found.text)
     return Item(
         source_id=doc.source_id,
         url=doc.url,
         canonical_url=doc.meta.get("canonical_url") or _canonical(doc.url),
-        title=found.title,
-        text=found.text,
+        title=plain_title(found.title),
+        text=text,
         published=found.published,
         date_method=found.date_method,
         date_note=found.date_note,
-        content_hash=content_hash(found.text),
+        content_hash=content_hash(text),
         fetched_at=doc.fetched_at,
         language=doc.meta.get("language") or found.language,
-        outlet=doc.meta.get("outlet"),
+        outlet=plain_title(doc.meta.get("outlet")),
     )
 
 
@@ -46,6 +48,7 @@ def past_issue_items(doc: Document, issue: PastIssue) -> list[Item]:
     items = []
     previous, section = None, None  # an undated paragraph continues the one before it
     for n, para in enumerate(issue.paragraphs, start=1):
+        text = plain_text(para.text)
         if para.section != section:
             previous, section = None, para.section
         day = para.day or previous or issue.week.monday
@@ -62,14 +65,14 @@ def past_issue_items(doc: Document, issue: PastIssue) -> list[Item]:
                 url=f"{doc.url}#p{n}" if doc.url else None,
                 canonical_url=None,
                 title=None,
-                text=para.text,
+                text=text,
                 published=datetime.combine(day, time(12), tzinfo=UTC),
                 date_method="issue",
                 date_note=f"{note}; issue of {issue.issue_date.isoformat()} ({issue.week})",
-                content_hash=content_hash(para.text),
+                content_hash=content_hash(text),
                 fetched_at=doc.fetched_at,
                 language=None,
-                outlet=doc.meta.get("outlet"),
+                outlet=plain_title(doc.meta.get("outlet")),
                 origin="past_issue",
                 issue_week=issue.week.label,
                 section_override=para.section,

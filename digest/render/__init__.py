@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from digest.models import Issue, Rendered
-from digest.render import email, html, jsonout, markdown, pdf
+from digest.render import email, epub, html, jsonout, markdown, pdf
 from digest.settings.schema import Settings
 
 FORMATS: dict[str, Callable[[Issue, Settings], Rendered]] = {
@@ -14,4 +14,5 @@ FORMATS: dict[str, Callable[[Issue, Settings], Rendered]] = {
     "md": markdown.render,
     "json": jsonout.render,
     "email": email.render,
+    "epub": epub.render,
 }

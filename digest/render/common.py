@@ -9,7 +9,7 @@ import re
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import jinja2
 
@@ -142,3 +142,15 @@ def logo_data_uri(issue: Issue, settings: Settings) -> str | None:
         return None
     kind = mimetypes.guess_type(path.name)[0]
     return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def site_link(settings: Settings, href: str) -> str:
+    """A path under out/ as the reader follows it: absolute under `site_url`, else relative."""
+    return urljoin(settings.site_url, href) if settings.site_url else href
+
+
+def issue_url(issue: Issue, settings: Settings) -> str | None:
+    """The absolute address of an issue's HTML page under `site_url`; None without one."""
+    if not settings.site_url:
+        return None
+    return site_link(settings, quote(f"{issue.week}/{issue_slug(issue)}.html"))

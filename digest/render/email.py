@@ -23,6 +23,7 @@ from digest.render.common import (
     TEMPLATES_DIR,
     css_color,
     environment,
+    issue_url,
     linkable,
     render_template,
     template_folders,
@@ -34,6 +35,8 @@ TEXT_TEMPLATE = "email.txt"
 GMAIL_CLIP_BYTES = 102 * 1024  # Gmail shows "[Message clipped]" past this size of HTML
 TEXT_WIDTH = 72
 SUFFIX = ".email.html"  # beside the web page's ".html" in out/<week>/
+# Stands for each recipient's own unsubscribe link until delivery puts it in (see mail.compose).
+UNSUBSCRIBE_MARK = "https://unsubscribe.invalid/digest-recipient-link"
 log = logging.getLogger(__name__)
 
 
@@ -94,10 +97,27 @@ def inline_css(html_text: str) -> str:
         raise DigestError(f"cannot inline the email's CSS: {exc}") from exc
 
 
-def html_part(issue: Issue, settings: Settings | None = None) -> str:
+def online_url(issue: Issue, settings: Settings | None) -> str | None:
+    """The issue's web page under `site_url` (None without one), for "Read online"."""
+    return None if settings is None else issue_url(issue, settings)
+
+
+def html_part(
+    issue: Issue,
+    online: str | None = None,
+    unsubscribe: str | None = None,
+    settings: Settings | None = None,
+) -> str:
     """The email's HTML: the issue in a table layout with every style inlined."""
     accent = css_color(issue.accent_color)
-    page = _render(HTML_TEMPLATE, _folders(settings), issue=issue, accent=accent)
+    page = _render(
+        HTML_TEMPLATE,
+        _folders(settings),
+        issue=issue,
+        accent=accent,
+        online_url=online,
+        unsubscribe=unsubscribe,
+    )
     inlined = inline_css(page)
     size = len(inlined.encode("utf-8"))
     if size > GMAIL_CLIP_BYTES:
@@ -110,11 +130,21 @@ def html_part(issue: Issue, settings: Settings | None = None) -> str:
     return inlined
 
 
-def render_text(issue: Issue, settings: Settings | None) -> str:
+def render_text(issue: Issue, settings: Settings | None, unsubscribe: str | None = None) -> str:
     """The plain-text part: the same issue wrapped at 72 columns, credits with bare URLs."""
-    return _render(TEXT_TEMPLATE, _folders(settings), issue=issue)
+    online = online_url(issue, settings)
+    folders = _folders(settings)
+    return _render(TEXT_TEMPLATE, folders, issue=issue, online_url=online, unsubscribe=unsubscribe)
 
 
 def render(issue: Issue, settings: Settings) -> Rendered:
     """Render the issue as the email's HTML part (CSS inlined, no remote resources)."""
-    return Rendered(content=html_part(issue, settings), media_type="text/html", suffix=SUFFIX)
+    html_text = html_part(issue, online_url(issue, settings), settings=settings)
+    return Rendered(content=html_text, media_type="text/html", suffix=SUFFIX)
+
+
+def mail_parts(issue: Issue, settings: Settings, unsubscribe: bool) -> tuple[str, str]:
+    """The (text, HTML) parts for mailing, with UNSUBSCRIBE_MARK where each link goes."""
+    mark = UNSUBSCRIBE_MARK if unsubscribe else None
+    html_text = html_part(issue, online_url(issue, settings), mark, settings=settings)
+    return render_text(issue, settings, mark), html_text

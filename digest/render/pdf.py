@@ -1,4 +1,9 @@
-"""The issue as an A4 PDF through WeasyPrint, loading only the project's own assets."""
+"""The issue as an A4 PDF through WeasyPrint, loading only the project's own assets.
+
+The PDF is tagged as PDF/UA-1 (WeasyPrint's "pdf/ua-1" variant): a structure tree of headings,
+lists, paragraphs and links for screen readers, the language, the title shown as the window's
+title, and the PDF/UA identifier in its XMP metadata.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ from digest.render.common import TEMPLATES_DIR, logo_path, settings_environment,
 from digest.settings.schema import Settings
 
 PRINT_STYLESHEET = "issue.pdf.css"
+PDF_VARIANT = "pdf/ua-1"  # tagged, for screen readers
 log = logging.getLogger(__name__)
 _EPOCH_LOCK = threading.Lock()
 
@@ -98,7 +104,7 @@ def pdf_bytes(page: str, day: date, weasyprint: ModuleType, fetcher: object) -> 
     try:
         document = weasyprint.HTML(string=page, base_url=base, url_fetcher=fetcher)
         with fixed_clock(day):
-            return document.write_pdf(pdf_identifier=None)
+            return document.write_pdf(pdf_identifier=None, pdf_variant=PDF_VARIANT)
     except Exception as exc:  # WeasyPrint raises many kinds; report them as one
         raise DigestError(f"PDF rendering failed: {type(exc).__name__}: {exc}") from exc
 

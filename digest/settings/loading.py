@@ -43,6 +43,7 @@ def parse_settings(text: str, path: Path) -> Settings:
         raise ConfigError(f"{path}:1: the config must be a mapping of settings")
     lines = _line_index(root)
     data.setdefault("base_dir", str(path.resolve().parent))
+    data.setdefault("config_file", str(path.resolve()))
     errors = [_describe(err, lines, path) for err in _option_errors(data)]
     try:
         settings = Settings.model_validate(data)
@@ -109,3 +110,11 @@ def _describe(err: dict, lines: dict, path: Path) -> str:
     if err["type"] == "extra_forbidden":
         message = "unknown setting"
     return f"{path}:{line}: {field or '(top)'}: {message}"
+
+
+def line_index(path: Path) -> dict[tuple, int]:
+    """Each setting's 1-based line in a config file, e.g. ('delivery', 'recipients', 2): 31."""
+    try:
+        return _line_index(yaml.compose(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}

@@ -46,6 +46,8 @@ class DeliveryConfig(_Frozen):
     sender: str = Field(min_length=3)
     reply_to: str | None = None
     list_unsubscribe: str | None = None  # a mailto: or https: URL
+    unsubscribe_url: str | None = None  # the desk's public https .../unsubscribe endpoint
+    unsubscribe_secret_env: str = "DIGEST_UNSUBSCRIBE_SECRET"  # signs each recipient's token
     smtp: SmtpConfig = SmtpConfig()
     recipients: tuple[RecipientConfig, ...] = ()
     recipients_csv: str | None = None  # columns: address, name, format

@@ -85,7 +85,18 @@ class Settings(_Frozen):
     topic: TopicConfig = TopicConfig()
     fetch: FetchConfig = FetchConfig()
     user_agent: str = "digest/0.1 (weekly briefing digest)"
+    site_url: str | None = None  # where out/ is served, e.g. https://review.example.org/
     base_dir: Path = Path(".")
+    config_file: Path | None = None  # set by the loader: where recipients' lines are found
+
+    @field_validator("site_url")
+    @classmethod
+    def _site_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not re.match(r"^https?://[^/\s?#]+(/[^\s?#]*)?$", value.strip()):
+            raise ValueError(f"site_url must be an http(s) address without query, got {value!r}")
+        return value.strip().rstrip("/") + "/"
 
     @field_validator("sources", mode="before")
     @classmethod

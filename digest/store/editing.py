@@ -15,7 +15,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from digest.models import StoryEdit
 from digest.store import Store
 from digest.store.db import as_utc
-from digest.store.tables import edits, issue_states, items, story_edits
+from digest.store.tables import deliveries, edits, issue_states, items, story_edits
 
 DRAFT, PUBLISHED = "draft", "published"
 
@@ -77,6 +77,14 @@ def week_state(store: Store, week: str) -> WeekState:
     if row is None:
         return WeekState(week, DRAFT)
     return WeekState(week, row.status, as_utc(row.changed_at), row.changed_by)
+
+
+def published_weeks(store: Store) -> set[str]:
+    """The weeks whose issue went out: published by the editor, or mailed to anyone."""
+    states = select(issue_states.c.week).where(issue_states.c.status == PUBLISHED)
+    mailed = select(deliveries.c.week).where(deliveries.c.status == "sent").distinct()
+    with store.engine.connect() as conn:
+        return set(conn.execute(states).scalars()) | set(conn.execute(mailed).scalars())
 
 
 def set_week_status(store: Store, week: str, status: str, change: Change) -> None:

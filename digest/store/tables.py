@@ -114,3 +114,11 @@ edits = Table(
     Column("before", Text),
     Column("after", Text),
 )
+
+unsubscribes = Table(
+    "unsubscribes",
+    metadata,
+    Column("address", String(320), primary_key=True),  # lower-cased: one row per mailbox
+    Column("unsubscribed_at", DateTime(timezone=True), nullable=False),
+    Column("via", String(20), nullable=False),  # "command", "link", "one-click", "mail"
+)

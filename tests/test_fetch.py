@@ -30,9 +30,13 @@ def waits() -> list[float]:
 
 
 @pytest.fixture
-def fetcher(waits: list[float]) -> Iterator[Fetcher]:
-    """A fetcher whose sleeps are recorded, with a validator cache in memory."""
+def fetcher(waits: list[float], httpserver_ipv4: HTTPServer) -> Iterator[Fetcher]:
+    """A fetcher whose sleeps are recorded, with a validator cache in memory.
+
+    The loopback server's origin is allowed, as a source configured there would be.
+    """
     with Fetcher(UA, OPTIONS, cache=MemoryValidatorCache(), sleep=waits.append) as f:
+        f.guard.allow_only([httpserver_ipv4.url_for("/")])
         yield f
 
 
@@ -106,6 +110,7 @@ def test_a_silent_server_times_out(fetcher: Fetcher, waits: list[float]) -> None
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
         port = silent.getsockname()[1]
+        fetcher.guard.allow_only([f"http://127.0.0.1:{port}/"])
         with pytest.raises(FetchError, match=r"timed out after 0.5s \(gave up after 3"):
             fetcher.get(f"http://127.0.0.1:{port}/slow", feed=True)
     assert waits == [0.25, 0.5]
@@ -252,6 +257,7 @@ def test_per_host_limit_caps_concurrent_requests() -> None:
     try:
         options = FetchOptions(per_host=2, total=6, timeout=10)
         with Fetcher(UA, options) as fetcher:
+            fetcher.guard.allow_only([server.url_for("/")])
             results = list(fetcher.get_many([server.url_for(f"/p?n={n}") for n in range(6)]))
     finally:
         server.stop()

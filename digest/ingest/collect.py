@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.process
 import os
 import sys
-import threading
+import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
+from multiprocessing.connection import Connection, wait
 
 from digest.fetch.records import FetchOptions, Validators
 from digest.ingest.gather import Gathered, Gatherer, Job
+from digest.ingest.orphans import end_with_parent
 from digest.settings.schema import Settings, SourceConfig
 from digest.store import Store
 from digest.weeks import now_utc
@@ -56,37 +57,80 @@ def collect(
 
 
 def _in_workers(wanted, job: Job, store: Store, workers: int, progress) -> list[SourceResult]:
-    """Gather sources in worker processes; store each one's items as soon as it is done."""
-    # fork: the workers start in milliseconds with everything imported; the parent holds no
-    # database connection across the fork (a child closing an inherited one would break it).
-    store.engine.dispose()
+    """Gather sources in worker processes, at most `workers` at once, each within its budget.
+
+    One process per source, each with its own pipe for progress and the result: a source past
+    fetch.source_budget is killed and reported without harming the others (no shared queue or
+    lock it could die holding). A source's items are stored as soon as it is done.
+    """
     context = multiprocessing.get_context("fork")
+    budget = job.settings.fetch.source_budget
     results: dict[str, SourceResult] = {}
     started = now_utc()
-    counts = context.SimpleQueue()  # (source id, documents so far) from the workers
-    drain = threading.Thread(target=_report_counts, args=(counts, progress), daemon=True)
-    drain.start()
+    pending = list(wanted)
+    running: dict[Connection, _Running] = {}
     try:
-        with ProcessPoolExecutor(workers, context, _init_worker, (job, counts)) as pool:
-            futures = {pool.submit(_worker_gather, src): src for src in wanted}
-            for future in as_completed(futures):
-                src = futures[future]
-                try:
-                    gathered = future.result()
-                except (BrokenProcessPool, OSError) as exc:
-                    gathered = Gathered(src.id, error=f"source '{src.id}': its worker died: {exc}")
-                results[src.id] = _keep(store, gathered, started)
+        while pending or running:
+            while pending and len(running) < workers:
+                src = pending.pop(0)
+                # fork: the worker starts in milliseconds with everything imported; the parent
+                # holds no database connection across the fork (a child closing one breaks it).
+                store.engine.dispose()
+                reader, writer = context.Pipe(duplex=False)
+                proc = context.Process(
+                    target=_worker, args=(job, src, writer, os.getpid()), daemon=True
+                )
+                proc.start()
+                writer.close()
+                running[reader] = _Running(src, proc, time.monotonic() + budget)
+            soonest = min(r.deadline for r in running.values())
+            for conn in wait(list(running), timeout=max(0.0, soonest - time.monotonic())):
+                done = _receive(conn, running[conn], progress)
+                if done is not None:
+                    running.pop(conn).finish(conn)
+                    results[done.source_id] = _keep(store, done, started)
+            now = time.monotonic()
+            for conn, late in [(c, r) for c, r in running.items() if r.deadline <= now]:
+                running.pop(conn).finish(conn, kill=True)
+                reason = f"stopped after its {budget:g}s budget (fetch.source_budget)"
+                gone = Gathered(late.src.id, error=f"source '{late.src.id}': {reason}")
+                results[late.src.id] = _keep(store, gone, started)
     finally:
-        counts.put(None)
-        drain.join()
+        for conn, left in running.items():
+            left.finish(conn, kill=True)
     return [results[src.id] for src in wanted]
 
 
-def _report_counts(counts, progress: Progress | None) -> None:
-    """Pass the workers' document counts to the progress display until told to stop."""
-    while (message := counts.get()) is not None:
+@dataclass
+class _Running:
+    """A worker process gathering one source, and when its budget ends."""
+
+    src: SourceConfig
+    proc: multiprocessing.process.BaseProcess
+    deadline: float
+
+    def finish(self, conn: Connection, kill: bool = False) -> None:
+        """Close the pipe and reap the process (killed first when it must stop)."""
+        if kill and self.proc.is_alive():
+            self.proc.kill()
+        conn.close()
+        self.proc.join()
+
+
+def _receive(conn: Connection, worker: _Running, progress: Progress | None) -> Gathered | None:
+    """One message from a worker: a progress count (None returned) or its Gathered result."""
+    try:
+        kind, value = conn.recv()
+    except (EOFError, OSError):
+        worker.proc.join()
+        code = worker.proc.exitcode
+        sid = worker.src.id
+        return Gathered(sid, error=f"source '{sid}': its worker died (exit code {code})")
+    if kind == "progress":
         if progress:
-            progress(*message)
+            progress(worker.src.id, value)
+        return None
+    return value
 
 
 def _keep(store: Store, gathered: Gathered, started: datetime) -> SourceResult:
@@ -110,7 +154,7 @@ def _keep(store: Store, gathered: Gathered, started: datetime) -> SourceResult:
 
 def _fetch_options(settings: Settings, workers: int) -> FetchOptions:
     """The fetch limits, shared out among the worker processes so per-host limits still hold."""
-    options = settings.fetch.model_dump()
+    options = settings.fetch.model_dump(exclude={"source_budget"})  # the parent enforces it
     share = max(1, workers)
     options["per_host"] = max(1, options["per_host"] // share)
     options["total"] = max(1, options["total"] // share)
@@ -127,11 +171,9 @@ def _lookup(store: Store):
     return lookup
 
 
-_worker: tuple[Gatherer, object] | None = None  # a worker's gatherer and its progress queue
-
-
-def _init_worker(job: Job, counts) -> None:
-    global _worker
+def _worker(job: Job, src: SourceConfig, conn: Connection, parent: int) -> None:
+    """In a worker process: gather one source, sending progress counts, then the result."""
+    end_with_parent(parent)
     # A forked worker must not write through the parent's console (its lock may have been held
     # at the fork): it logs to stderr through a handler of its own.
     root = logging.getLogger()
@@ -139,14 +181,13 @@ def _init_worker(job: Job, counts) -> None:
     plain.setFormatter(logging.Formatter("%(message)s"))
     root.handlers = [plain]
     store = Store(job.settings.database_url, migrate_schema=False)
-    _worker = (Gatherer(job, _lookup(store)), counts)
-
-
-def _worker_gather(src: SourceConfig) -> Gathered:
-    """In a worker process: gather one source, telling the parent how many documents so far."""
-    assert _worker is not None, "worker started without its job"
-    gatherer, counts = _worker
-    return gatherer.gather(src, lambda source_id, done: counts.put((source_id, done)))
+    try:
+        with Gatherer(job, _lookup(store)) as gatherer:
+            gathered = gatherer.gather(src, lambda _sid, done: conn.send(("progress", done)))
+    finally:
+        store.close()
+    conn.send(("done", gathered))
+    conn.close()
 
 
 def source_status(settings: Settings, store: Store) -> list[tuple[str, ...]]:

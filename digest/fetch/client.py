@@ -157,7 +157,7 @@ class Fetcher:
                 raw = self._follow(url, headers, check_robots)
             except httpx.TimeoutException:
                 raw, problem = None, f"timed out after {self.options.timeout:g}s"
-            except httpx.UnsupportedProtocol as exc:
+            except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
                 raise FetchError(url, f"unsupported URL ({exc})") from None
             except (httpx.TransportError, httpx.DecodingError) as exc:
                 if unknown_host(exc):  # a name that does not resolve will not resolve in a second

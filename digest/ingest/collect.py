@@ -18,6 +18,7 @@ from digest.ingest.gather import Gathered, Gatherer, Job
 from digest.ingest.orphans import end_with_parent
 from digest.settings.schema import Settings, SourceConfig
 from digest.store import Store
+from digest.store.db import database_problem
 from digest.weeks import now_utc
 
 log = logging.getLogger(__name__)
@@ -134,21 +135,38 @@ def _receive(conn: Connection, worker: _Running, progress: Progress | None) -> G
 
 
 def _keep(store: Store, gathered: Gathered, started: datetime) -> SourceResult:
-    """Store a source's items in batches, keep its validators if it succeeded, log its run."""
+    """Store a source's items in batches, keep its validators if it succeeded, log its run.
+
+    When the database will not take them (locked by another process past the busy timeout),
+    the source is reported in one line and its validators are not saved: the next run fetches
+    again what was not stored, instead of being told "not modified".
+    """
+    from sqlalchemy.exc import OperationalError
+
     result = SourceResult(gathered.source_id, failed=len(gathered.failures), error=gathered.error)
     for where, reason in gathered.failures:
         log.warning("source '%s': %s: %s", gathered.source_id, where, reason)
-    for start in range(0, len(gathered.items), BATCH):
-        new, same = store.add_items(gathered.items[start : start + BATCH])
-        result.new, result.unchanged = result.new + new, result.unchanged + same
-    if gathered.error:
-        log.error("%s", gathered.error)
-    else:
-        for url, v in gathered.validators.items():
-            store.put_validators(url, v.etag, v.last_modified)
+    try:
+        for start in range(0, len(gathered.items), BATCH):
+            new, same = store.add_items(gathered.items[start : start + BATCH])
+            result.new, result.unchanged = result.new + new, result.unchanged + same
+        if not gathered.error:
+            for url, v in gathered.validators.items():
+                store.put_validators(url, v.etag, v.last_modified)
+    except OperationalError as exc:
+        left = len(gathered.items) - result.new - result.unchanged
+        result.error = (
+            f"source '{gathered.source_id}': {database_problem(exc)}; "
+            f"{left} fetched items not stored, fetched again next run"
+        )
+    if result.error:
+        log.error("%s", result.error)
     counts = {"new": result.new, "unchanged": result.unchanged, "failed": result.failed}
     status = "failed" if result.error else "ok"
-    store.record_run(gathered.source_id, started, status, error=result.error, **counts)
+    try:
+        store.record_run(gathered.source_id, started, status, error=result.error, **counts)
+    except OperationalError as exc:
+        log.warning("source '%s': run not logged: %s", gathered.source_id, database_problem(exc))
     return result
 
 

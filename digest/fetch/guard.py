@@ -102,7 +102,7 @@ class AddressGuard:
             return
         address = parse_address(peer)
         kind = internal_kind(address) if address is not None else None
-        if kind:
+        if address is not None and kind:
             raise FetchError(asked, refusal(url, address, kind))
 
 

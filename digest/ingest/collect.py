@@ -85,7 +85,8 @@ def _in_workers(wanted, job: Job, store: Store, workers: int, progress) -> list[
                 writer.close()
                 running[reader] = _Running(src, proc, time.monotonic() + budget)
             soonest = min(r.deadline for r in running.values())
-            for conn in wait(list(running), timeout=max(0.0, soonest - time.monotonic())):
+            ready = wait(list(running), timeout=max(0.0, soonest - time.monotonic()))
+            for conn in [c for c in running if c in ready]:
                 done = _receive(conn, running[conn], progress)
                 if done is not None:
                     running.pop(conn).finish(conn)

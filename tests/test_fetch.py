@@ -292,3 +292,26 @@ def test_a_name_that_does_not_exist_is_not_retried_but_a_passing_dns_failure_is(
     assert unknown_host(wrapped(socket.EAI_NONAME))
     assert not unknown_host(wrapped(socket.EAI_AGAIN))
     assert not unknown_host(httpx.ConnectError("connection refused"))
+
+
+def test_internal_hosts_are_refused_before_robots_and_on_every_redirect(
+    server: HTTPServer, fetcher: Fetcher
+) -> None:
+    other = socket.socket()
+    other.bind(("127.0.0.1", 0))
+    port = other.getsockname()[1]
+    try:
+        target = f"http://127.0.0.1:{port}/admin"
+        server.expect_request("/hop").respond_with_data(
+            "", status=302, headers={"Location": target}
+        )
+        with pytest.raises(
+            FetchError, match=rf"refused {target}: it reaches 127.0.0.1, a loopback"
+        ):
+            fetcher.get(server.url_for("/hop"))
+        with pytest.raises(FetchError, match=r"^http://localhost:\d+/x: refused") as caught:
+            fetcher.get(f"http://localhost:{server.port}/x")
+        assert "robots" not in str(caught.value)
+    finally:
+        other.close()
+    assert [req.path for req, _ in server.log] == ["/robots.txt", "/hop"]

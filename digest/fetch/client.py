@@ -83,6 +83,7 @@ class Fetcher:
 
     def get(self, url: str, *, feed: bool = False, conditional: bool = False) -> FetchResult:
         """Fetch one URL as text; `feed` skips robots.txt, `conditional` uses the cache."""
+        self.guard.check_url(url, url)  # before robots.txt: an internal host is not asked at all
         if not feed:
             self._check_robots(url, url)
         saved = self.cache.get(url) if conditional and self.cache else None
@@ -186,6 +187,7 @@ class Fetcher:
             if current in chain:
                 raise FetchError(url, "redirect loop: " + " -> ".join([*chain, current]))
             chain.append(current)
+            self.guard.check_url(current, url)  # every hop: a redirect may point inside
             if check_robots:
                 self._check_robots(url, current)
         raise FetchError(url, f"more than {self.options.max_redirects} redirects")

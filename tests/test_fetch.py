@@ -315,3 +315,19 @@ def test_internal_hosts_are_refused_before_robots_and_on_every_redirect(
     finally:
         other.close()
     assert [req.path for req, _ in server.log] == ["/robots.txt", "/hop"]
+
+
+def test_a_rebound_name_is_caught_at_the_connected_address(server: HTTPServer, fetcher: Fetcher):
+    from digest.fetch.guard import AddressGuard
+
+    class Rebound(AddressGuard):
+        """A name whose first lookup said 'public' and whose connection lands on loopback."""
+
+        def check_url(self, url: str, asked: str) -> None:
+            return None
+
+    fetcher.guard = Rebound()
+    server.expect_request("/x").respond_with_data("internal text")
+    with pytest.raises(FetchError, match=r"refused .*/x: it reaches 127.0.0.1, a loopback"):
+        fetcher.get(server.url_for("/x"), feed=True)
+    assert server.log == []  # cut after connecting, before the request was sent

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urljoin
+from urllib.request import getproxies
 
 import httpx
 
@@ -80,6 +81,8 @@ class Fetcher:
         self._robots = RobotsPolicy(self._load_robots, user_agent)
         # Internal addresses: refused except at the origins the caller allows (allow_only).
         self.guard = AddressGuard()
+        # Through a proxy the connected address is the proxy's: only names are checked then.
+        self._peer_check = not getproxies()
 
     def get(self, url: str, *, feed: bool = False, conditional: bool = False) -> FetchResult:
         """Fetch one URL as text; `feed` skips robots.txt, `conditional` uses the cache."""
@@ -200,7 +203,7 @@ class Fetcher:
         within the deadline, however slowly the server sends it.
         """
         self.guard.check_url(url, url)
-        watch = _Watch(self.guard, url, self.options.deadline)
+        watch = _Watch(self.guard if self._peer_check else None, url, self.options.deadline)
         try:
             with self._host_slot(url), self._total:
                 with self._client.stream(
@@ -266,8 +269,8 @@ class Fetcher:
 class _Watch:
     """One request's watch: the connected address checked, the socket cut at the deadline."""
 
-    def __init__(self, guard: AddressGuard, url: str, deadline: float) -> None:
-        """Start the deadline clock for a request to `url`."""
+    def __init__(self, guard: AddressGuard | None, url: str, deadline: float) -> None:
+        """Start the deadline clock for a request to `url` (`guard` None: no peer check)."""
         self.guard, self.url, self.deadline = guard, url, deadline
         self.ends = time.monotonic() + deadline
         self.expired = False
@@ -286,7 +289,8 @@ class _Watch:
             return
         peer = stream.get_extra_info("server_addr")
         try:
-            self.guard.check_peer(self.url, self.url, str(peer[0]) if peer else None)
+            if self.guard is not None:
+                self.guard.check_peer(self.url, self.url, str(peer[0]) if peer else None)
         except FetchError:
             stream.close()
             raise

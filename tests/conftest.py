@@ -56,12 +56,16 @@ def server(httpserver_ipv4):
 
 
 @pytest.fixture
-def fetcher():
-    """A real fetcher that never sleeps, with validators kept in memory."""
+def fetcher(httpserver_ipv4):
+    """A real fetcher that never sleeps, with validators kept in memory.
+
+    The loopback server's origin is allowed, as a source configured there would be.
+    """
     from digest.fetch.client import Fetcher, FetchOptions, MemoryValidatorCache
 
     options = FetchOptions(timeout=2, retries=1, backoff=0)
     with Fetcher("digest-test", options, MemoryValidatorCache(), sleep=lambda _: None) as f:
+        f.guard.allow_only([httpserver_ipv4.url_for("/")])
         yield f
 
 

@@ -30,9 +30,13 @@ def waits() -> list[float]:
 
 
 @pytest.fixture
-def fetcher(waits: list[float]) -> Iterator[Fetcher]:
-    """A fetcher whose sleeps are recorded, with a validator cache in memory."""
+def fetcher(waits: list[float], httpserver_ipv4: HTTPServer) -> Iterator[Fetcher]:
+    """A fetcher whose sleeps are recorded, with a validator cache in memory.
+
+    The loopback server's origin is allowed, as a source configured there would be.
+    """
     with Fetcher(UA, OPTIONS, cache=MemoryValidatorCache(), sleep=waits.append) as f:
+        f.guard.allow_only([httpserver_ipv4.url_for("/")])
         yield f
 
 
@@ -106,6 +110,7 @@ def test_a_silent_server_times_out(fetcher: Fetcher, waits: list[float]) -> None
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
         port = silent.getsockname()[1]
+        fetcher.guard.allow_only([f"http://127.0.0.1:{port}/"])
         with pytest.raises(FetchError, match=r"timed out after 0.5s \(gave up after 3"):
             fetcher.get(f"http://127.0.0.1:{port}/slow", feed=True)
     assert waits == [0.25, 0.5]
@@ -252,6 +257,7 @@ def test_per_host_limit_caps_concurrent_requests() -> None:
     try:
         options = FetchOptions(per_host=2, total=6, timeout=10)
         with Fetcher(UA, options) as fetcher:
+            fetcher.guard.allow_only([server.url_for("/")])
             results = list(fetcher.get_many([server.url_for(f"/p?n={n}") for n in range(6)]))
     finally:
         server.stop()
@@ -286,3 +292,42 @@ def test_a_name_that_does_not_exist_is_not_retried_but_a_passing_dns_failure_is(
     assert unknown_host(wrapped(socket.EAI_NONAME))
     assert not unknown_host(wrapped(socket.EAI_AGAIN))
     assert not unknown_host(httpx.ConnectError("connection refused"))
+
+
+def test_internal_hosts_are_refused_before_robots_and_on_every_redirect(
+    server: HTTPServer, fetcher: Fetcher
+) -> None:
+    other = socket.socket()
+    other.bind(("127.0.0.1", 0))
+    port = other.getsockname()[1]
+    try:
+        target = f"http://127.0.0.1:{port}/admin"
+        server.expect_request("/hop").respond_with_data(
+            "", status=302, headers={"Location": target}
+        )
+        with pytest.raises(
+            FetchError, match=rf"refused {target}: it reaches 127.0.0.1, a loopback"
+        ):
+            fetcher.get(server.url_for("/hop"))
+        with pytest.raises(FetchError, match=r"^http://localhost:\d+/x: refused") as caught:
+            fetcher.get(f"http://localhost:{server.port}/x")
+        assert "robots" not in str(caught.value)
+    finally:
+        other.close()
+    assert [req.path for req, _ in server.log] == ["/robots.txt", "/hop"]
+
+
+def test_a_rebound_name_is_caught_at_the_connected_address(server: HTTPServer, fetcher: Fetcher):
+    from digest.fetch.guard import AddressGuard
+
+    class Rebound(AddressGuard):
+        """A name whose first lookup said 'public' and whose connection lands on loopback."""
+
+        def check_url(self, url: str, asked: str) -> None:
+            return None
+
+    fetcher.guard = Rebound()
+    server.expect_request("/x").respond_with_data("internal text")
+    with pytest.raises(FetchError, match=r"refused .*/x: it reaches 127.0.0.1, a loopback"):
+        fetcher.get(server.url_for("/x"), feed=True)
+    assert server.log == []  # cut after connecting, before the request was sent

@@ -81,3 +81,58 @@ def test_cyrillic_labelled_latin_1_is_read_as_cp1251_but_western_text_is_not():
     assert decode(russian.encode("cp1251"), "text/html; charset=iso-8859-1") == (russian, "cp1251")
     french = "Le café de la gare a fermé après une longue année"
     assert decode(french.encode("cp1252"), "text/html; charset=iso-8859-1") == (french, "cp1252")
+
+
+LONG = "Пограничники сообщили об очередях на выезд из страны в сторону Польши и Литвы"
+
+
+def test_utf32_boms_are_not_read_as_utf16() -> None:
+    assert decode(codecs.BOM_UTF32_LE + LONG.encode("utf-32-le")) == (LONG, "utf-32-le")
+    assert decode(codecs.BOM_UTF32_BE + LONG.encode("utf-32-be")) == (LONG, "utf-32-be")
+
+
+@pytest.mark.parametrize(
+    ("codec", "label", "name"),
+    [
+        ("utf-16-be", "utf-16be", "utf-16-be"),
+        ("utf-16-le", "UTF-16LE", "utf-16-le"),
+        ("utf-16-be", "utf-16", "utf-16-be"),  # no byte order named: big-endian (RFC 2781)
+        ("utf-32-be", "utf-32be", "utf-32-be"),
+        ("utf-32-le", "utf-32le", "utf-32-le"),
+    ],
+)
+def test_declared_wide_charsets_without_a_bom(codec: str, label: str, name: str) -> None:
+    assert decode(LONG.encode(codec), f"text/plain; charset={label}") == (LONG, name)
+
+
+def test_an_xml_declaration_in_utf16_without_a_bom_is_recognised() -> None:
+    xml = f'<?xml version="1.0" encoding="utf-16"?><title>{LONG}</title>'
+    assert decode(xml.encode("utf-16-le"), "application/xml")[0] == xml
+    assert decode(xml.encode("utf-16-be"))[0] == xml
+
+
+@pytest.mark.parametrize("codec", ["koi8-r", "cp1251", "cp866", "iso8859-5"])
+def test_undeclared_cyrillic_single_byte_charsets_are_told_apart(codec: str) -> None:
+    text, _ = decode(LONG.encode(codec))
+    assert text == LONG
+
+
+def test_latin1_labelled_koi8r_is_read_as_koi8r() -> None:
+    assert decode(LONG.encode("koi8-r"), "text/html; charset=iso-8859-1") == (LONG, "koi8-r")
+
+
+def test_nul_bytes_without_a_wide_charset_are_still_binary() -> None:
+    with pytest.raises(BinaryContentError):
+        decode(LONG.encode("utf-16-be"), "text/plain")
+
+
+@pytest.mark.parametrize(
+    "ctype",
+    [
+        "application/xml-dtd",
+        "text/xml-external-parsed-entity",
+        "application/xml-external-parsed-entity",
+    ],
+)
+def test_xml_entity_and_dtd_types_are_text(ctype: str) -> None:
+    assert is_text_type(ctype)

@@ -112,3 +112,19 @@ def test_single_file_and_recursive_folders(tmp_path):
 def test_a_missing_folder_fails_the_source_with_its_name(tmp_path):
     with pytest.raises(SourceError, match="source 'local': no such file or folder"):
         docs(tmp_path, "nowhere")
+
+
+def test_a_file_without_a_suffix_is_read_as_text_or_skipped_with_a_reason(tmp_path, caplog):
+    from digest.sources.files import read_file
+
+    now = datetime(2025, 1, 15, tzinfo=UTC)
+    notes = tmp_path / "NOTES"
+    notes.write_text("Minsk, 14 January. The council extended the night buses.", encoding="utf-8")
+    assert read_file(notes, "s", now).content_type == "text/plain"
+    page = tmp_path / "PAGE"
+    page.write_text("<!DOCTYPE html><html><body><p>Hello</p></body></html>", encoding="utf-8")
+    assert read_file(page, "s", now).content_type == "text/html"
+    image = tmp_path / "IMAGE"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    with pytest.raises(ValueError, match="binary"):
+        read_file(image, "s", now)

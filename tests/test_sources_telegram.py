@@ -36,9 +36,10 @@ def server(httpserver_ipv4: HTTPServer) -> HTTPServer:
 
 
 @pytest.fixture
-def fetcher() -> Iterator[Fetcher]:
-    """A real fetcher that never sleeps."""
+def fetcher(httpserver_ipv4) -> Iterator[Fetcher]:
+    """A real fetcher that never sleeps; the loopback server's origin is allowed."""
     with Fetcher("digest-test", FetchOptions(timeout=2, retries=1, backoff=0)) as f:
+        f.guard.allow_only([httpserver_ipv4.url_for("/")])
         yield f
 
 

@@ -83,3 +83,24 @@ def test_absolute_url_resolves_relative_links() -> None:
 def test_host_of_keeps_only_a_non_default_port() -> None:
     assert host_of("https://Example.org:443/x") == "example.org"
     assert host_of("http://127.0.0.1:8123/x") == "127.0.0.1:8123"
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical", "host"),
+    [
+        ("http://[::1]:8080/a", "http://[::1]:8080/a", "[::1]:8080"),
+        ("HTTP://[::1]/a/", "http://[::1]/a", "[::1]"),
+        ("https://[2001:DB8::1]:443/x", "https://[2001:db8::1]/x", "[2001:db8::1]"),
+        ("http://user:pw@[::1]:81/", "http://user:pw@[::1]:81/", "[::1]:81"),
+    ],
+)
+def test_ipv6_literals_keep_their_brackets(url: str, canonical: str, host: str) -> None:
+    assert canonical_url(url) == canonical
+    assert host_of(url) == host
+
+
+def test_a_broken_ipv6_literal_is_an_error_not_a_crash() -> None:
+    with pytest.raises(DigestError, match="malformed URL"):
+        canonical_url("http://[::1/a")
+    assert absolute_url("http://[::1]:8080/feed", "http://[::1/b") is None
+    assert absolute_url("http://[::1]:8080/feed", "/b") == "http://[::1]:8080/b"

@@ -180,6 +180,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, no traceback
         if "-v" in (argv or sys.argv) or "--verbose" in (argv or sys.argv):
             traceback.print_exc()
+        if type(exc).__module__.startswith("sqlalchemy"):  # e.g. a locked database: no SQL text
+            from digest.store.db import database_problem
+
+            err.print(f"digest: error: {database_problem(exc)}", markup=False)
+            return 1
         err.print(f"digest: internal error: {type(exc).__name__}: {exc}", markup=False)
         return 2
 

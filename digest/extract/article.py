@@ -12,6 +12,7 @@ import yaml
 from digest.errors import DigestError
 from digest.extract import dates
 from digest.extract import plaintext as textclean
+from digest.extract.fragment import fragment_paragraphs
 from digest.extract.language import detect_language
 from digest.fetch import charset
 from digest.models import Document, Extracted
@@ -24,7 +25,9 @@ def extract(doc: Document, reference: datetime | None = None) -> Extracted:
     reference = _aware(reference or doc.fetched_at)
     kind = doc.content_type.split(";")[0].strip().lower()
     text = decode(doc.content, _declared_charset(doc))
-    if kind == "text/html":
+    if kind == "text/html" and doc.meta.get("own_text"):
+        title, paragraphs, byline, found, author = _from_fragment(text)
+    elif kind == "text/html":
         title, paragraphs, byline, found, author = _from_html(text, doc, reference)
     elif kind == "text/markdown":
         title, paragraphs, byline, found, author = _from_markdown(text, reference)
@@ -86,6 +89,13 @@ def _from_plain(text: str):
     """A plain-text dump through the cleaner."""
     page = textclean.clean_text(text, _guess_language(text))
     return page.title, list(page.paragraphs), list(page.byline_lines), None, None
+
+
+def _from_fragment(markup: str):
+    """A feed entry's or a channel post's own text: every block is the report (no page chrome)."""
+    lines = fragment_paragraphs(markup)
+    byline = [x for x in lines[:2] if textclean.is_byline(x)]
+    return None, [x for x in lines if x not in byline], byline, None, None
 
 
 def _guess_language(text: str) -> str | None:

@@ -44,6 +44,7 @@ class Extraction:
 def extract_targets(targets: Sequence[str], user_agent: str) -> Iterator[Extraction]:
     """Extract each file or http(s) URL; a failing target yields its error, never stops the rest."""
     with Fetcher(user_agent, FetchOptions(robots=False)) as fetcher:
+        fetcher.guard.allow_only(targets)  # what the user names is trusted; its links are not
         for target in targets:
             try:
                 yield _one(target, fetcher)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urljoin
+from urllib.request import getproxies
 
 import httpx
 
 from digest.errors import BinaryContentError, FetchError
 from digest.fetch.charset import decode, is_text_type, media_type
+from digest.fetch.guard import AddressGuard
 from digest.fetch.records import (
     FetchOptions,
     FetchResult,
@@ -76,9 +79,14 @@ class Fetcher:
         self._guard = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
         self._robots = RobotsPolicy(self._load_robots, user_agent)
+        # Internal addresses: refused except at the origins the caller allows (allow_only).
+        self.guard = AddressGuard()
+        # Through a proxy the connected address is the proxy's: only names are checked then.
+        self._peer_check = not getproxies()
 
     def get(self, url: str, *, feed: bool = False, conditional: bool = False) -> FetchResult:
         """Fetch one URL as text; `feed` skips robots.txt, `conditional` uses the cache."""
+        self.guard.check_url(url, url)  # before robots.txt: an internal host is not asked at all
         if not feed:
             self._check_robots(url, url)
         saved = self.cache.get(url) if conditional and self.cache else None
@@ -153,7 +161,7 @@ class Fetcher:
                 raw = self._follow(url, headers, check_robots)
             except httpx.TimeoutException:
                 raw, problem = None, f"timed out after {self.options.timeout:g}s"
-            except httpx.UnsupportedProtocol as exc:
+            except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
                 raise FetchError(url, f"unsupported URL ({exc})") from None
             except (httpx.TransportError, httpx.DecodingError) as exc:
                 if unknown_host(exc):  # a name that does not resolve will not resolve in a second
@@ -182,22 +190,39 @@ class Fetcher:
             if current in chain:
                 raise FetchError(url, "redirect loop: " + " -> ".join([*chain, current]))
             chain.append(current)
+            self.guard.check_url(current, url)  # every hop: a redirect may point inside
             if check_robots:
                 self._check_robots(url, current)
         raise FetchError(url, f"more than {self.options.max_redirects} redirects")
 
     def _request(self, url: str, headers: dict[str, str]) -> _Raw:
-        """One GET under the per-host and global limits, the body read up to the size cap."""
-        with self._host_slot(url), self._total:
-            with self._client.stream("GET", url, headers=headers) as response:
-                if not 200 <= response.status_code < 300:
-                    return _Raw(url, response.status_code, response.headers, b"")
-                _check_type(url, response.headers)
-                body = self._read_capped(url, response)
-                return _Raw(url, response.status_code, response.headers, body)
+        """One GET under the per-host and global limits, the body read up to the size cap.
 
-    def _read_capped(self, url: str, response: httpx.Response) -> bytes:
-        """The body, read in chunks and abandoned as soon as it passes max_bytes."""
+        The URL's host must not reach an internal address (unless allowed), checked by name
+        before and by the connected address after connecting; the whole response must come
+        within the deadline, however slowly the server sends it.
+        """
+        self.guard.check_url(url, url)
+        watch = _Watch(self.guard if self._peer_check else None, url, self.options.deadline)
+        try:
+            with self._host_slot(url), self._total:
+                with self._client.stream(
+                    "GET", url, headers=headers, extensions={"trace": watch.trace}
+                ) as response:
+                    if not 200 <= response.status_code < 300:
+                        return _Raw(url, response.status_code, response.headers, b"")
+                    _check_type(url, response.headers)
+                    body = self._read_capped(url, response, watch)
+                    return _Raw(url, response.status_code, response.headers, body)
+        except httpx.HTTPError:
+            if watch.expired:
+                raise FetchError(url, watch.reason()) from None
+            raise
+        finally:
+            watch.cancel()
+
+    def _read_capped(self, url: str, response: httpx.Response, watch: _Watch) -> bytes:
+        """The body, read in chunks and abandoned as soon as it passes max_bytes or the deadline."""
         cap = self.options.max_bytes
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
@@ -207,6 +232,8 @@ class Fetcher:
             body += chunk
             if len(body) > cap:
                 raise FetchError(url, f"body too large (over the {cap}-byte cap)")
+            if watch.late():
+                raise FetchError(url, watch.reason())
         return bytes(body)
 
     def _host_slot(self, url: str) -> threading.BoundedSemaphore:
@@ -237,6 +264,67 @@ class Fetcher:
         validators = Validators(headers.get("etag"), headers.get("last-modified"))
         if validators.etag or validators.last_modified:
             self.cache.put(url, validators)
+
+
+class _Watch:
+    """One request's watch: the connected address checked, the socket cut at the deadline."""
+
+    def __init__(self, guard: AddressGuard | None, url: str, deadline: float) -> None:
+        """Start the deadline clock for a request to `url` (`guard` None: no peer check)."""
+        self.guard, self.url, self.deadline = guard, url, deadline
+        self.ends = time.monotonic() + deadline
+        self.expired = False
+        self._sock: socket.socket | None = None
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(deadline, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def trace(self, name: str, info: dict) -> None:
+        """httpcore's trace hook: on a new connection, check the peer and note the socket."""
+        if name != "connection.connect_tcp.complete":
+            return
+        stream = info.get("return_value")
+        if stream is None:
+            return
+        peer = stream.get_extra_info("server_addr")
+        try:
+            if self.guard is not None:
+                self.guard.check_peer(self.url, self.url, str(peer[0]) if peer else None)
+        except FetchError:
+            stream.close()
+            raise
+        with self._lock:
+            self._sock = stream.get_extra_info("socket")
+            if self.expired:
+                self._cut()
+
+    def late(self) -> bool:
+        """Whether the deadline has passed (checked between body chunks)."""
+        if time.monotonic() >= self.ends:
+            self.expired = True
+        return self.expired
+
+    def reason(self) -> str:
+        """The one-line reason the response was abandoned."""
+        return f"no complete response within {self.deadline:g}s (fetch.deadline)"
+
+    def cancel(self) -> None:
+        """Stop the clock: the request is over."""
+        self._timer.cancel()
+
+    def _expire(self) -> None:
+        """At the deadline: cut the connection, so a read blocked on a trickle returns."""
+        with self._lock:
+            self.expired = True
+            self._cut()
+
+    def _cut(self) -> None:
+        if self._sock is not None:
+            try:
+                self._sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed
 
 
 def _check_status(url: str, raw: _Raw, attempts: int) -> None:

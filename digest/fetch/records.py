@@ -55,6 +55,7 @@ class FetchOptions:
     """The fetcher's limits: concurrency, timeouts, retries, redirects and size."""
 
     timeout: float = 20.0  # seconds for connecting and for each read
+    deadline: float = 60.0  # seconds for a whole response, however slowly it comes
     retries: int = 3  # extra attempts after a timeout, a network error, a 5xx or a 429
     backoff: float = 1.0  # first wait; doubled on each retry
     max_wait: float = 60.0  # cap on any one wait, Retry-After included

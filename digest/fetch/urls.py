@@ -48,7 +48,10 @@ _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 
 def canonical_url(url: str) -> str:
     """The canonical spelling of an http(s) URL, so variants of one article compare equal."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError as exc:
+        raise DigestError(f"malformed URL {url!r}: {exc}") from None  # e.g. "http://[::1"
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS or not parts.hostname:
         raise DigestError(f"not an absolute http(s) URL: {url!r}")
@@ -60,10 +63,10 @@ def canonical_url(url: str) -> str:
 
 def absolute_url(base: str, href: str) -> str | None:
     """The canonical absolute form of a link found on page `base`, or None if not http(s)."""
-    joined = urljoin(base, href.strip())
     try:
+        joined = urljoin(base, href.strip())
         return canonical_url(joined)
-    except DigestError:
+    except (DigestError, ValueError):  # ValueError: a malformed netloc such as "[::1"
         return None
 
 
@@ -71,6 +74,8 @@ def host_of(url: str) -> str:
     """The lower-case host (with a non-default port) of a URL: the key for per-host limits."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
     try:
         port = parts.port
     except ValueError:
@@ -82,7 +87,9 @@ def _netloc(scheme: str, parts) -> str:
     """Lower-case host without mobile/AMP prefix and without the scheme's default port."""
     host = parts.hostname.lower().rstrip(".")
     labels = host.split(".")
-    if len(labels) > 2 and labels[0] in MOBILE_LABELS:
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 literal keeps its brackets, or the port would merge in
+    elif len(labels) > 2 and labels[0] in MOBILE_LABELS:
         host = ".".join(labels[1:])
     try:
         port = parts.port

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.process
 import os
 import sys
-import threading
+import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
+from multiprocessing.connection import Connection, wait
 
 from digest.fetch.records import FetchOptions, Validators
 from digest.ingest.gather import Gathered, Gatherer, Job
+from digest.ingest.orphans import end_with_parent
 from digest.settings.schema import Settings, SourceConfig
 from digest.store import Store
+from digest.store.db import database_problem
 from digest.weeks import now_utc
 
 log = logging.getLogger(__name__)
@@ -61,61 +63,121 @@ def collect(
 
 
 def _in_workers(wanted, job: Job, store: Store, workers: int, progress) -> list[SourceResult]:
-    """Gather sources in worker processes; store each one's items as soon as it is done."""
-    # fork: the workers start in milliseconds with everything imported; the parent holds no
-    # database connection across the fork (a child closing an inherited one would break it).
-    store.engine.dispose()
+    """Gather sources in worker processes, at most `workers` at once, each within its budget.
+
+    One process per source, each with its own pipe for progress and the result: a source past
+    fetch.source_budget is killed and reported without harming the others (no shared queue or
+    lock it could die holding). A source's items are stored as soon as it is done.
+    """
     context = multiprocessing.get_context("fork")
+    budget = job.settings.fetch.source_budget
     results: dict[str, SourceResult] = {}
     started = now_utc()
-    counts = context.SimpleQueue()  # (source id, documents so far) from the workers
-    drain = threading.Thread(target=_report_counts, args=(counts, progress), daemon=True)
-    drain.start()
+    pending = list(wanted)
+    running: dict[Connection, _Running] = {}
     try:
-        with ProcessPoolExecutor(workers, context, _init_worker, (job, counts)) as pool:
-            futures = {pool.submit(_worker_gather, src): src for src in wanted}
-            for future in as_completed(futures):
-                src = futures[future]
-                try:
-                    gathered = future.result()
-                except (BrokenProcessPool, OSError) as exc:
-                    gathered = Gathered(src.id, error=f"its worker died: {exc}")
-                results[src.id] = _keep(store, gathered, started)
+        while pending or running:
+            while pending and len(running) < workers:
+                src = pending.pop(0)
+                # fork: the worker starts in milliseconds with everything imported; the parent
+                # holds no database connection across the fork (a child closing one breaks it).
+                store.engine.dispose()
+                reader, writer = context.Pipe(duplex=False)
+                proc = context.Process(
+                    target=_worker, args=(job, src, writer, os.getpid()), daemon=True
+                )
+                proc.start()
+                writer.close()
+                running[reader] = _Running(src, proc, time.monotonic() + budget)
+            soonest = min(r.deadline for r in running.values())
+            ready = wait(list(running), timeout=max(0.0, soonest - time.monotonic()))
+            for conn in [c for c in running if c in ready]:
+                done = _receive(conn, running[conn], progress)
+                if done is not None:
+                    running.pop(conn).finish(conn)
+                    results[done.source_id] = _keep(store, done, started)
+            now = time.monotonic()
+            for conn, late in [(c, r) for c, r in running.items() if r.deadline <= now]:
+                running.pop(conn).finish(conn, kill=True)
+                reason = f"stopped after its {budget:g}s budget (fetch.source_budget)"
+                gone = Gathered(late.src.id, error=reason)
+                results[late.src.id] = _keep(store, gone, started)
     finally:
-        counts.put(None)
-        drain.join()
+        for conn, left in running.items():
+            left.finish(conn, kill=True)
     return [results[src.id] for src in wanted]
 
 
-def _report_counts(counts, progress: Progress | None) -> None:
-    """Pass the workers' document counts to the progress display until told to stop."""
-    while (message := counts.get()) is not None:
+@dataclass
+class _Running:
+    """A worker process gathering one source, and when its budget ends."""
+
+    src: SourceConfig
+    proc: multiprocessing.process.BaseProcess
+    deadline: float
+
+    def finish(self, conn: Connection, kill: bool = False) -> None:
+        """Close the pipe and reap the process (killed first when it must stop)."""
+        if kill and self.proc.is_alive():
+            self.proc.kill()
+        conn.close()
+        self.proc.join()
+
+
+def _receive(conn: Connection, worker: _Running, progress: Progress | None) -> Gathered | None:
+    """One message from a worker: a progress count (None returned) or its Gathered result."""
+    try:
+        kind, value = conn.recv()
+    except (EOFError, OSError):
+        worker.proc.join()
+        code = worker.proc.exitcode
+        sid = worker.src.id
+        return Gathered(sid, error=f"its worker died (exit code {code})")
+    if kind == "progress":
         if progress:
-            progress(*message)
+            progress(worker.src.id, value)
+        return None
+    return value
 
 
 def _keep(store: Store, gathered: Gathered, started: datetime) -> SourceResult:
-    """Store a source's items in batches, keep its validators if it succeeded, log its run."""
+    """Store a source's items in batches, keep its validators if it succeeded, log its run.
+
+    When the database will not take them (locked by another process past the busy timeout),
+    the source is reported in one line and its validators are not saved: the next run fetches
+    again what was not stored, instead of being told "not modified".
+    """
+    from sqlalchemy.exc import OperationalError
+
     result = SourceResult(gathered.source_id, failed=len(gathered.failures), error=gathered.error)
     for where, reason in gathered.failures:
         log.warning("source '%s': %s: %s", gathered.source_id, where, reason)
-    for start in range(0, len(gathered.items), BATCH):
-        new, same = store.add_items(gathered.items[start : start + BATCH])
-        result.new, result.unchanged = result.new + new, result.unchanged + same
-    if gathered.error:
-        log.error("source '%s': %s", gathered.source_id, gathered.error)
-    else:
-        for url, v in gathered.validators.items():
-            store.put_validators(url, v.etag, v.last_modified)
+    try:
+        for start in range(0, len(gathered.items), BATCH):
+            new, same = store.add_items(gathered.items[start : start + BATCH])
+            result.new, result.unchanged = result.new + new, result.unchanged + same
+        if not gathered.error:
+            for url, v in gathered.validators.items():
+                store.put_validators(url, v.etag, v.last_modified)
+    except OperationalError as exc:
+        left = len(gathered.items) - result.new - result.unchanged
+        result.error = (
+            f"{database_problem(exc)}; {left} fetched items not stored, fetched again next run"
+        )
+    if result.error:
+        log.error("source '%s': %s", gathered.source_id, result.error)
     counts = {"new": result.new, "unchanged": result.unchanged, "failed": result.failed}
     status = "failed" if result.error else "ok"
-    store.record_run(gathered.source_id, started, status, error=result.error, **counts)
+    try:
+        store.record_run(gathered.source_id, started, status, error=result.error, **counts)
+    except OperationalError as exc:
+        log.warning("source '%s': run not logged: %s", gathered.source_id, database_problem(exc))
     return result
 
 
 def _fetch_options(settings: Settings, workers: int) -> FetchOptions:
     """The fetch limits, shared out among the worker processes so per-host limits still hold."""
-    options = settings.fetch.model_dump()
+    options = settings.fetch.model_dump(exclude={"source_budget"})  # the parent enforces it
     share = max(1, workers)
     options["per_host"] = max(1, options["per_host"] // share)
     options["total"] = max(1, options["total"] // share)
@@ -132,11 +194,9 @@ def _lookup(store: Store):
     return lookup
 
 
-_worker: tuple[Gatherer, object] | None = None  # a worker's gatherer and its progress queue
-
-
-def _init_worker(job: Job, counts) -> None:
-    global _worker
+def _worker(job: Job, src: SourceConfig, conn: Connection, parent: int) -> None:
+    """In a worker process: gather one source, sending progress counts, then the result."""
+    end_with_parent(parent)
     # A forked worker must not write through the parent's console (its lock may have been held
     # at the fork): it logs to stderr through a handler of its own.
     root = logging.getLogger()
@@ -144,14 +204,13 @@ def _init_worker(job: Job, counts) -> None:
     plain.setFormatter(logging.Formatter("%(message)s"))
     root.handlers = [plain]
     store = Store(job.settings.database_url, migrate_schema=False)
-    _worker = (Gatherer(job, _lookup(store)), counts)
-
-
-def _worker_gather(src: SourceConfig) -> Gathered:
-    """In a worker process: gather one source, telling the parent how many documents so far."""
-    assert _worker is not None, "worker started without its job"
-    gatherer, counts = _worker
-    return gatherer.gather(src, lambda source_id, done: counts.put((source_id, done)))
+    try:
+        with Gatherer(job, _lookup(store)) as gatherer:
+            gathered = gatherer.gather(src, lambda _sid, done: conn.send(("progress", done)))
+    finally:
+        store.close()
+    conn.send(("done", gathered))
+    conn.close()
 
 
 def source_status(settings: Settings, store: Store) -> list[tuple[str, ...]]:

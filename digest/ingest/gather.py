@@ -83,9 +83,19 @@ class Gatherer:
     def gather(self, src: SourceConfig, on_doc=None) -> Gathered:
         """One source's documents as items, with the validators it fetched."""
         self.held.new = {}
+        self.fetcher.guard.allow_only(own_locations(src))
         out = gather(src, self.job, self.fetcher, on_doc)
         out.validators = self.held.new
         return out
+
+
+def own_locations(src: SourceConfig) -> list[str]:
+    """The URLs a source is configured at (its location, and URL options such as base_url).
+
+    Only their origins may be on an internal address: a link found in what they serve may not.
+    """
+    values = [src.location, *(v for v in src.options.values() if isinstance(v, str))]
+    return [v for v in values if v.strip().lower().startswith(("http://", "https://"))]
 
 
 def gather(

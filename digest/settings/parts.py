@@ -80,6 +80,8 @@ class FetchConfig(_Frozen):
     """HTTP fetching: timeouts, retries, size cap and politeness limits."""
 
     timeout: float = Field(default=20.0, gt=0)
+    deadline: float = Field(default=60.0, gt=0)  # a whole response, however slowly it comes
+    source_budget: float = Field(default=900.0, gt=0)  # one source's whole run, in a worker
     retries: int = Field(default=3, ge=0)
     backoff: float = Field(default=1.0, ge=0)
     max_bytes: int = Field(default=10_000_000, ge=1024)

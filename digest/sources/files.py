@@ -11,7 +11,8 @@ from typing import Any, ClassVar
 import yaml
 from pydantic import BaseModel, ConfigDict
 
-from digest.errors import SourceError
+from digest.errors import BinaryContentError, SourceError
+from digest.fetch.charset import decode
 from digest.models import Document
 from digest.settings.schema import SourceConfig
 from digest.sources.base import SourceContext
@@ -77,7 +78,7 @@ def read_file(path: Path, source_id: str, now: datetime) -> Document:
         url=meta.get("url"),
         fetched_at=now,
         content=content,
-        content_type=CONTENT_TYPES[path.suffix.lower()],
+        content_type=CONTENT_TYPES.get(path.suffix.lower()) or _sniffed_type(raw),
         title=meta.get("title"),
         published=_as_datetime(meta.get("date", meta.get("published")), path),
         author=meta.get("author"),
@@ -92,6 +93,16 @@ def _language(value: Any, path: Path) -> str:
     if not (len(code) == 2 and code.isalpha()):
         raise ValueError(f"{path.name}: language '{value}' is not an ISO 639-1 code such as 'ru'")
     return code
+
+
+def _sniffed_type(raw: bytes) -> str:
+    """The type of a file whose suffix says nothing: HTML or plain text, if it is text at all."""
+    try:
+        text = decode(raw)[0]
+    except BinaryContentError:
+        raise ValueError("no known suffix and not text (binary content)") from None
+    head = text[:2048].lstrip().lower()
+    return "text/html" if head.startswith(("<!doctype html", "<html")) else "text/plain"
 
 
 def _files(source: SourceConfig, base_dir: Path, options: FileSource.Options) -> list[Path]:

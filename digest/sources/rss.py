@@ -138,5 +138,11 @@ def _entry_document(source: SourceConfig, entry: dict[str, Any]) -> Document:
         title=entry["title"],
         published=entry["published"],
         author=entry["author"],
-        meta={"feed_entry_id": entry["id"], "full_text": "entry", "canonical_url": entry["link"]},
+        # The entry's own markup is the report: read as it is, not as a page with chrome.
+        meta={
+            "feed_entry_id": entry["id"],
+            "full_text": "entry",
+            "canonical_url": entry["link"],
+            "own_text": True,
+        },
     )

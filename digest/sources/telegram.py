@@ -149,5 +149,5 @@ def _document(source: SourceConfig, post: Post) -> Document:
         content_type="text/html",
         published=post.published,
         author=post.author,
-        meta={**meta, "canonical_url": permalink(post)},
+        meta={**meta, "canonical_url": permalink(post), "own_text": True},  # the post is the text
     )

@@ -15,6 +15,8 @@ from digest.resources import package_path
 
 MIGRATIONS = package_path("digest.store", "migrations")
 
+BUSY_TIMEOUT_MS = 5000  # how long SQLite waits for another writer before "database is locked"
+
 
 def make_engine(url: str) -> Engine:
     """An engine for any SQLAlchemy URL; SQLite gets WAL and foreign keys for safe re-runs."""
@@ -37,7 +39,8 @@ def migrate(engine: Engine) -> None:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
     except OperationalError as exc:
-        raise DigestError(f"cannot open database '{_redact(str(engine.url))}': {exc.orig}") from exc
+        where = _redact(str(engine.url))
+        raise DigestError(f"cannot open database '{where}': {database_problem(exc)}") from exc
 
 
 def table_names(engine: Engine) -> list[str]:
@@ -59,8 +62,18 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")  # WAL: safe against crashes, one fsync per checkpoint
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.close()
+
+
+def database_problem(exc: BaseException) -> str:
+    """One line saying what went wrong in the database, without the SQL statement."""
+    orig = getattr(exc, "orig", None) or exc
+    first = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    if "locked" in first.lower() or "busy" in first.lower():
+        wait = BUSY_TIMEOUT_MS / 1000
+        return f"the database is locked by another process (waited {wait:g}s): {first}"
+    return f"database error: {first}"
 
 
 def _make_sqlite_parent(engine: Engine) -> None:

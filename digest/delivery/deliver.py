@@ -173,7 +173,7 @@ def make_edition(issue: Issue, settings: Settings, formats: set[str]) -> tuple[E
         week=issue.week,
         subject=issue.title,
         text=email.render_text(issue, settings),
-        html=email.render(issue, settings).content,
+        html=email.html_part(issue, settings),
         pdf=pdf_bytes,
         pdf_name=f"{issue_slug(issue)}.pdf",
     )

@@ -12,6 +12,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
+from multiprocessing.queues import SimpleQueue
 
 from digest.fetch.records import FetchOptions, Validators
 from digest.ingest.gather import Gathered, Gatherer, Job
@@ -21,6 +22,7 @@ from digest.weeks import now_utc
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int], None]  # (source id, documents done so far)
+CountQueue = SimpleQueue[tuple[str, int] | None]  # workers' (source id, documents); None: stop
 BATCH = 64  # items stored per transaction
 
 
@@ -63,7 +65,7 @@ def _in_workers(wanted, job: Job, store: Store, workers: int, progress) -> list[
     context = multiprocessing.get_context("fork")
     results: dict[str, SourceResult] = {}
     started = now_utc()
-    counts = context.SimpleQueue()  # (source id, documents so far) from the workers
+    counts: CountQueue = context.SimpleQueue()  # (source id, documents so far) from the workers
     drain = threading.Thread(target=_report_counts, args=(counts, progress), daemon=True)
     drain.start()
     try:
@@ -82,7 +84,7 @@ def _in_workers(wanted, job: Job, store: Store, workers: int, progress) -> list[
     return [results[src.id] for src in wanted]
 
 
-def _report_counts(counts, progress: Progress | None) -> None:
+def _report_counts(counts: CountQueue, progress: Progress | None) -> None:
     """Pass the workers' document counts to the progress display until told to stop."""
     while (message := counts.get()) is not None:
         if progress:
@@ -127,10 +129,10 @@ def _lookup(store: Store):
     return lookup
 
 
-_worker: tuple[Gatherer, object] | None = None  # a worker's gatherer and its progress queue
+_worker: tuple[Gatherer, CountQueue] | None = None  # a worker's gatherer and its progress queue
 
 
-def _init_worker(job: Job, counts) -> None:
+def _init_worker(job: Job, counts: CountQueue) -> None:
     global _worker
     # A forked worker must not write through the parent's console (its lock may have been held
     # at the fork): it logs to stderr through a handler of its own.
@@ -152,7 +154,7 @@ def _worker_gather(src: SourceConfig) -> Gathered:
 def source_status(settings: Settings, store: Store) -> list[tuple[str, ...]]:
     """Per source: items stored, the last run, the last success and the last error, as text."""
     counts, last, good = store.counts_by_source(), store.last_runs(), store.last_runs("ok")
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for src in settings.sources:
         run_, ok = last.get(src.id), good.get(src.id)
         rows.append(

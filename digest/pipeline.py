@@ -58,7 +58,12 @@ def classify(settings: Settings, store: Store, everything: bool = False) -> int:
     topic = topic_of(settings)
     focused = {src.id for src in settings.sources if src.focused}
     labels = [
-        (i.id, p.label, p.score, _on_topic(i, p.label, p.score, topic, i.source_id in focused))
+        (
+            _stored_id(i),
+            p.label,
+            p.score,
+            _on_topic(i, p.label, p.score, topic, i.source_id in focused),
+        )
         for i, p in zip(todo, predictions, strict=True)
     ]
     store.set_labels(labels)
@@ -166,6 +171,13 @@ def _waiting(item: Item) -> bool:
 
 def _belongs(item: Item, section_ids: set[str]) -> bool:
     return item.on_topic and not item.excluded and item.section in section_ids
+
+
+def _stored_id(item: Item) -> int:
+    """The store's id of an item read from it; one without an id was never stored (a bug)."""
+    if item.id is None:
+        raise DigestError(f"item {item.url or item.title!r} of {item.source_id} has no stored id")
+    return item.id
 
 
 def _model_text(item: Item) -> str:

@@ -14,6 +14,7 @@ from digest.cli.common import common, err, out
 from digest.cli.progress import source_progress
 from digest.errors import DigestError
 from digest.extract.check import extract_targets
+from digest.models import Extracted
 from digest.settings.loading import load_settings
 from digest.settings.schema import Settings
 from digest.weeks import (
@@ -129,10 +130,10 @@ def extract_command(targets: tuple[str, ...], as_json: bool, config_path: str | 
         "user_agent"].default  # fmt: skip
     failed = 0
     for found in extract_targets(targets, agent):
-        failed += found.error is not None
+        failed += found.result is None
         if as_json:
             click.echo(json.dumps(found.as_record(), ensure_ascii=False))
-        elif found.error:
+        elif found.result is None:
             err.print(f"digest: error: {found.error}", markup=False)
         else:
             r = found.result
@@ -141,7 +142,7 @@ def extract_command(targets: tuple[str, ...], as_json: bool, config_path: str | 
         raise DigestError(f"{failed} of {len(targets)} targets could not be extracted")
 
 
-def _date_line(result) -> str:
+def _date_line(result: Extracted) -> str:
     when = result.published.isoformat() if result.published else "no date"
     return f"date: {when} ({result.date_method}; {result.date_note}) language: {result.language}"
 

@@ -171,10 +171,10 @@ def clusters(index: EventIndex, matching: Matching) -> list[list[int]]:
     np.fill_diagonal(link, -np.inf)
     groups: dict[int, list[int]] = {i: [i] for i in range(len(index.reports))}
     while len(groups) > 1:
-        a, b = np.unravel_index(int(np.argmax(link)), link.shape)
-        if link[a, b] < matching.threshold:
+        i, j = np.unravel_index(int(np.argmax(link)), link.shape)
+        if link[i, j] < matching.threshold:
             break
-        a, b = int(min(a, b)), int(max(a, b))
+        a, b = int(min(i, j)), int(max(i, j))
         _merge_rows(link, a, b, len(groups[a]), len(groups[b]))
         groups[a] += groups.pop(b)
     return sorted(sorted(g) for g in groups.values())

@@ -11,7 +11,7 @@ paragraphs (`edits`, by story key) win over the composed ones on every rebuild.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
@@ -126,7 +126,7 @@ def sentences_of(item: Item) -> list[str]:
 def story_section(group: Sequence[Item]) -> tuple[str, float | None]:
     """The group's section (most items; ties by summed confidence) and its mean confidence."""
     votes = Counter(i.section for i in group if i.section)
-    weight = Counter()
+    weight: defaultdict[str | None, float] = defaultdict(float)
     for i in group:
         weight[i.section] += i.section_score or 0.0
     section = max(votes, key=lambda s: (votes[s], weight[s], s))

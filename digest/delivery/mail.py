@@ -142,13 +142,14 @@ class Mailer:
         """Connect, secure and log in as configured, translating every failure to one line."""
         smtp, context = self.smtp, ssl.create_default_context()
         try:
+            conn: smtplib.SMTP
             if smtp.security == "ssl":
                 conn = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout, context=context)
             else:
                 conn = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
             if smtp.security == "starttls":
                 conn.starttls(context=context)
-            if password is not None:
+            if smtp.username and password is not None:  # a password comes only with a username
                 conn.login(smtp.username, password)
             return conn
         except smtplib.SMTPAuthenticationError as exc:

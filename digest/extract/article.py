@@ -4,7 +4,7 @@ Document, whatever its type (plain-text dump, Markdown, HTML) and encoding."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import trafilatura
 import yaml
@@ -152,7 +152,7 @@ def _meta_date(value: str | None, reference: datetime) -> dates.FoundDate | None
     if moment is None or moment > reference:
         return None
     note = "from the page metadata"
-    if moment.time() == datetime.min.time() and moment.utcoffset().total_seconds() == 0:
+    if moment.time() == datetime.min.time() and moment.utcoffset() == timedelta(0):
         moment = moment.replace(hour=12)
         note += f"; {dates.NO_TIME}"
     return dates.FoundDate(moment, "meta", note)
@@ -192,10 +192,10 @@ def _front_date(front: dict, reference: datetime) -> dates.FoundDate | None:
     if isinstance(value, date):
         moment = datetime(value.year, value.month, value.day, 12, tzinfo=UTC)
         return dates.FoundDate(moment, "meta", f"from the front matter; {dates.NO_TIME}")
-    moment = parse_datetime(str(value)) if value else None
-    if value and moment is None:
+    parsed = parse_datetime(str(value)) if value else None
+    if value and parsed is None:
         raise DigestError(f"front matter date '{value}' is not an ISO date")
-    return _meta_date(str(value), reference) if moment else None
+    return _meta_date(str(value), reference) if parsed else None
 
 
 def _author(byline: list[str]) -> str | None:

@@ -49,7 +49,8 @@ def extract_targets(targets: Sequence[str], user_agent: str) -> Iterator[Extract
             try:
                 yield _one(target, fetcher)
             except DigestError as exc:
-                yield Extraction(target, _url_of(target), None, str(exc))
+                message = str(exc) or f"{target}: could not be extracted"
+                yield Extraction(target, _url_of(target), None, message)
 
 
 def _one(target: str, fetcher: Fetcher) -> Extraction:

@@ -162,8 +162,13 @@ def infer_year(month: int, day: int, text: str, reference: datetime) -> tuple[in
 
 def _full_dates(text: str) -> list[date]:
     """Fully dated events the text mentions in a past (not forward-looking) context."""
-    found = [m for m in find_mentions(text) if m.year and in_past(text, m.start, m.end)]
-    return [d for d in (_calendar(m.year, m.month, m.day) for m in found) if d]
+    found = []
+    for m in find_mentions(text):
+        if m.year and in_past(text, m.start, m.end):
+            when = _calendar(m.year, m.month, m.day)
+            if when:
+                found.append(when)
+    return found
 
 
 NO_TIME = "no time given: taken as 12:00 UTC"  # its local date holds from UTC-11 to UTC+11
@@ -216,8 +221,9 @@ def _from_opening(byline, paragraphs, body, reference) -> FoundDate | None:
     """A full date leading one of the opening paragraphs (a date line, 'Published: …')."""
     for para in paragraphs[:3]:
         lead = _LEAD.match(para)
-        for m in find_mentions(para[: lead.end() + 40]):
-            if m.year and m.start <= lead.end():
+        lead_end = lead.end() if lead else 0  # the pattern matches "" too, so this is always set
+        for m in find_mentions(para[: lead_end + 40]):
+            if m.year and m.start <= lead_end:
                 return _dated(m, m.year, reference, "text", "full date leading an opening line")
     return None
 
@@ -230,7 +236,9 @@ def _from_recent_mentions(byline, paragraphs, body, reference) -> FoundDate | No
     for m in find_mentions(opening):
         if m.year is None and in_past(opening, m.start, m.end):
             year, why = infer_year(m.month, m.day, body, reference)
-            when = _calendar(year, m.month, m.day) if year else None
+            if year is None:
+                continue
+            when = _calendar(year, m.month, m.day)
             if when and (best is None or when > best[0]):
                 best = (when, m, year, why)
     if best is None:

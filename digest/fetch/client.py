@@ -101,7 +101,7 @@ class Fetcher:
         except BinaryContentError as exc:
             raise FetchError(url, str(exc)) from None
         if conditional and self.cache:
-            self._remember(url, raw.headers)
+            self._remember(self.cache, url, raw.headers)
         ctype = media_type(raw.headers.get("content-type"))
         return FetchResult(
             url, raw.url, raw.status, ctype, text, encoding, raw.body, dict(raw.headers)
@@ -155,10 +155,12 @@ class Fetcher:
         Returns the last response (even a 5xx); raises FetchError when no response came.
         """
         attempts = self.options.retries + 1
+        raw: _Raw | None = None  # the last response, None when the last attempt got none
+        problem = ""
         for attempt in range(attempts):
             wait = min(self.options.backoff * 2**attempt, self.options.max_wait)
             try:
-                raw = self._follow(url, headers, check_robots)
+                response = self._follow(url, headers, check_robots)
             except httpx.TimeoutException:
                 raw, problem = None, f"timed out after {self.options.timeout:g}s"
             except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
@@ -168,9 +170,10 @@ class Fetcher:
                     raise FetchError(url, f"unknown host ({exc})") from None
                 raw, problem = None, f"network error ({type(exc).__name__}: {exc})"
             else:
-                if raw.status != 429 and raw.status < 500:
-                    return raw
-                wait = retry_after(raw.headers, wait, self.options.max_wait)
+                if response.status != 429 and response.status < 500:
+                    return response
+                raw = response
+                wait = retry_after(response.headers, wait, self.options.max_wait)
             if attempt + 1 < attempts:
                 self._sleep(wait)
         if raw is not None:
@@ -259,11 +262,11 @@ class Fetcher:
             return raw.status, ""
         return raw.status, raw.body.decode("utf-8", errors="replace")
 
-    def _remember(self, url: str, headers: httpx.Headers) -> None:
-        """Save a response's ETag / Last-Modified for the next conditional GET."""
+    def _remember(self, cache: ValidatorCache, url: str, headers: httpx.Headers) -> None:
+        """Save a response's ETag / Last-Modified in `cache` for the next conditional GET."""
         validators = Validators(headers.get("etag"), headers.get("last-modified"))
         if validators.etag or validators.last_modified:
-            self.cache.put(url, validators)
+            cache.put(url, validators)
 
 
 class _Watch:

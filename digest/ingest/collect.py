@@ -216,7 +216,7 @@ def _worker(job: Job, src: SourceConfig, conn: Connection, parent: int) -> None:
 def source_status(settings: Settings, store: Store) -> list[tuple[str, ...]]:
     """Per source: items stored, the last run, the last success and the last error, as text."""
     counts, last, good = store.counts_by_source(), store.last_runs(), store.last_runs("ok")
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for src in settings.sources:
         run_, ok = last.get(src.id), good.get(src.id)
         rows.append(

@@ -23,8 +23,10 @@ _BE_SOFT = ((re.compile(r"дз(?=[ьіеёюя])"), "д"), (re.compile(r"ц(?=[�
 # Spellings that differ by vowel reduction (akanye) or by soft signs fold together on the stem.
 _COARSE = str.maketrans({"о": "а", "я": "а", "е": "а", "ы": "и", "й": "и", "ь": None, "щ": "ш"})
 # Belarusian case endings the Russian stemmer does not know, rewritten to their Russian form.
-_BE_ENDINGS = (("скага", "ского"), ("скаму", "скому"), ("скай", "ской"), ("ага", "ого"))
-_BE_ENDINGS += (("аў", "ов"), ("еў", "ев"), ("ай", "ой"), ("ссю", "сью"))
+_BE_ENDINGS: tuple[tuple[str, str], ...] = (
+    ("скага", "ского"), ("скаму", "скому"), ("скай", "ской"), ("ага", "ого"),
+    ("аў", "ов"), ("еў", "ев"), ("ай", "ой"), ("ссю", "сью"),
+)  # fmt: skip
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
 

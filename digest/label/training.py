@@ -50,7 +50,8 @@ def current_model(settings: Settings) -> SectionModel:
 
 def store_examples(store: Store) -> tuple[list[Example], list[Example]]:
     """Labelled items in the store: past-issue paragraphs, and the editor's corrections."""
-    past, corrections = [], []
+    past: list[Example] = []
+    corrections: list[Example] = []
     for item in store.all_items():
         label = item.section_override
         if label not in LABELS or not item.text.strip():

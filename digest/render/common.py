@@ -9,6 +9,7 @@ import re
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeGuard
 from urllib.parse import quote, urljoin, urlsplit
 
 import jinja2
@@ -32,7 +33,7 @@ def long_date(value: date | datetime | None) -> str:
     return "" if value is None else format_day(value)
 
 
-def linkable(url: str | None) -> bool:
+def linkable(url: str | None) -> TypeGuard[str]:
     """Whether a credit URL may become a link: only absolute http(s) URLs with a host."""
     if not url:
         return False

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from digest.errors import ConfigError
 from digest.settings.schema import Settings
@@ -54,9 +55,9 @@ def parse_settings(text: str, path: Path) -> Settings:
     return settings
 
 
-def _option_errors(data: dict) -> list[dict]:
+def _option_errors(data: dict) -> list[ErrorDetails]:
     """Each source's kind checked against the registry, and its `options` by the kind's model."""
-    found: list[dict] = []
+    found: list[ErrorDetails] = []
     sources = data.get("sources")
     for n, source in enumerate(sources if isinstance(sources, list) else []):
         if not isinstance(source, dict) or not isinstance(source.get("kind"), str):
@@ -74,10 +75,10 @@ def _option_errors(data: dict) -> list[dict]:
     return found
 
 
-def _unknown_kind(n: int, kind: str) -> dict:
+def _unknown_kind(n: int, kind: str) -> ErrorDetails:
     """An error record, in pydantic's shape, for a kind that no source class declares."""
     message = f"unknown kind '{kind}' (expected: {', '.join(SOURCES)})"
-    return {"loc": ("sources", n, "kind"), "msg": message, "type": "value_error"}
+    return {"loc": ("sources", n, "kind"), "msg": message, "type": "value_error", "input": kind}
 
 
 def _line_index(node: yaml.Node | None, loc: tuple = (), out: dict | None = None) -> dict:
@@ -97,7 +98,7 @@ def _line_index(node: yaml.Node | None, loc: tuple = (), out: dict | None = None
     return out
 
 
-def _describe(err: dict, lines: dict, path: Path) -> str:
+def _describe(err: ErrorDetails, lines: dict, path: Path) -> str:
     """One error as `file:line: dotted.field: message`."""
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     line = 1

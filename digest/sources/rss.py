@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -95,11 +96,17 @@ def _entry(entry: Any, feed_url: str) -> dict[str, Any]:
         "link": absolute_url(feed_url, link) if link else None,
         "title": entry.get("title") or None,
         "author": entry.get("author") or None,
-        "published": datetime(*stamp[:6], tzinfo=UTC) if stamp else None,
+        "published": _utc(stamp) if stamp else None,
         "content": body,
         "summary": entry.get("summary") or "",
         "id": entry.get("id") or link,
     }
+
+
+def _utc(stamp: time.struct_time) -> datetime:
+    """A feedparser time tuple (feedparser gives UTC) as an aware datetime, to the second."""
+    year, month, day, hour, minute, second = stamp[:6]
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def _wanted(entry: dict[str, Any], ctx: SourceContext) -> bool:

@@ -16,7 +16,7 @@ from digest.fetch.client import Fetcher
 from digest.models import Document
 from digest.settings.schema import SourceConfig
 from digest.sources.base import SourceContext
-from digest.sources.web import require_fetcher
+from digest.sources.web import attribute, require_fetcher
 
 log = logging.getLogger(__name__)
 PERMALINK = "https://t.me"
@@ -103,7 +103,7 @@ def read_page(
 
 def _post(message: Tag) -> Post | None:
     """A Post from one message element (html empty for media-only posts); None if unnumbered."""
-    channel, _, number = message["data-post"].partition("/")
+    channel, _, number = (attribute(message, "data-post") or "").partition("/")
     if not number.isdigit():
         return None
     texts = message.select(".tgme_widget_message_text")
@@ -116,10 +116,10 @@ def _post(message: Tag) -> Post | None:
     return Post(
         id=int(number),
         channel=channel,
-        published=_when(stamp["datetime"]) if stamp else None,
+        published=_when(attribute(stamp, "datetime")) if stamp else None,
         html=str(body) if body else "",
         author=owner.get_text(" ", strip=True) if owner else None,
-        link=outward["href"] if outward else None,
+        link=attribute(outward, "href") if outward else None,
         views=views.get_text(strip=True) if views else None,
     )
 
@@ -129,8 +129,10 @@ def _in_reply(tag: Tag) -> bool:
     return tag.find_parent(class_="tgme_widget_message_reply") is not None
 
 
-def _when(value: str) -> datetime | None:
-    """A post's ISO timestamp as an aware UTC datetime (None when unreadable)."""
+def _when(value: str | None) -> datetime | None:
+    """A post's ISO timestamp as an aware UTC datetime (None when missing or unreadable)."""
+    if value is None:
+        return None
     try:
         stamp = datetime.fromisoformat(value)
     except ValueError:

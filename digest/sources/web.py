@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from pydantic import BaseModel, ConfigDict, Field
 
 from digest.errors import DigestError, FetchError, SourceError
@@ -78,7 +78,7 @@ def article_links(listing: FetchResult, opts: WebSource.Options, source: SourceC
     page = canonical_url(listing.final_url)
     found: dict[str, None] = {}
     for anchor in anchors:
-        href = anchor.get("href") if anchor.name == "a" else _inner_href(anchor)
+        href = attribute(anchor, "href") if anchor.name == "a" else _inner_href(anchor)
         url = absolute_url(listing.final_url, href) if href else None
         if url is None or url == page:
             continue
@@ -129,6 +129,14 @@ def page_document(source: SourceConfig, url: str, page: FetchResult, **fields) -
         meta=meta,
         **fields,
     )
+
+
+def attribute(tag: Tag, name: str) -> str | None:
+    """One attribute of a tag as a string (a multi-valued one, like class, joined by spaces)."""
+    value = tag.get(name)
+    if value is None or isinstance(value, str):
+        return value
+    return " ".join(value)
 
 
 def _inner_href(element) -> str | None:

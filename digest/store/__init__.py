@@ -35,7 +35,7 @@ class Store:
         One transaction and one multi-row insert for the batch: a kill mid-way stores all or none.
         """
         given = [self._row(item) for item in new]
-        rows = {}
+        rows: dict[tuple[str, str], dict] = {}
         for row in given:
             rows.setdefault((row["source_id"], row["dedup_key"]), row)
         with self.engine.begin() as conn:

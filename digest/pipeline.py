@@ -65,6 +65,10 @@ def issue_for_week(settings: Settings, store: Store, week: Week) -> Issue:
     ]
     edits = story_edits_for(store, week.label)
     stories = stories_from_items(chosen, settings, history, edits, supporting=supporting)
+    if settings.generate.paragraphs:
+        from digest.compose.generate import generate_paragraphs
+
+        stories = generate_paragraphs(stories, settings)
     return build_issue(week, enforce(stories, settings), settings)
 
 

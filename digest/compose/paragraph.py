@@ -103,6 +103,7 @@ class Paragraph:
     date_basis: str = ""
     phrase: str = ""
     left_out: dict[str, int] = field(default_factory=dict)  # why sentences were left out
+    no_phrase: str = ""  # why a dated paragraph has no date phrase
 
 
 def date_phrase(start: date, end: date | None = None) -> str:
@@ -210,6 +211,29 @@ def _is_abbreviation(text: str) -> bool:
     return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
+_NOT_PLURAL = frozenset(
+    "poles czechs slovaks finns swedes danes greeks turks serbs croats uzbeks kazakhs tajiks balts"
+    " scots brits jews brussels athens wales netherlands philippines flanders emirates".split()
+)
+
+
+def _plural_noun(word: str) -> bool:
+    """Whether a capitalised word looks like a common plural ("Crews", "Officials")."""
+    w = word.casefold()
+    if len(w) < 4 or not w.endswith("s") or w.endswith(("ss", "us", "is", "'s", "’s")):
+        return False
+    return not w.endswith("ans") and w not in _NOT_PLURAL
+
+
+def names_inside(texts: Sequence[str]) -> frozenset[str]:
+    """Words the texts capitalise inside a sentence (not after its end): names, as written."""
+    found: set[str] = set()
+    for text in texts:
+        for m in re.finditer(r"(?<=[\w,;:)”\"] )([A-Z][\w’'-]+)", text):
+            found.add(m[1])
+    return frozenset(found)
+
+
 def _repeats(text: str, chosen: Sequence[str]) -> bool:
     """Whether a sentence mostly repeats one already chosen (half its words or more)."""
     words = set(_WORD.findall(text.casefold()))
@@ -227,11 +251,15 @@ def _cut(text: str, limit: int) -> str:
     return (head[:cut] if cut > 0 else head).rstrip(",;: ") + "…"
 
 
-def _lower_first(sentence: str, lowered: frozenset[str] = frozenset()) -> str:
+def _lower_first(
+    sentence: str, lowered: frozenset[str] = frozenset(), names: frozenset[str] = frozenset()
+) -> str:
     """The sentence with its first word lower-cased unless it is a name or an acronym.
 
-    A word is taken as common when it is a function word or the reports also write it in lower
-    case ("Satellite images ..." where "satellite" appears): "Belarusian" and "NATO" stay.
+    A word is a name when the reports capitalise it inside a sentence (`names`), or it is an
+    acronym; it is common when it is a function word, when the reports also write it in lower
+    case ("Satellite images ..." where "satellite" appears), or when it is a plural that is not a
+    people's name ("Crews of ...", but "Belarusians" stay). "Belarusian" and "NATO" stay.
     """
     first = sentence.split(None, 1)[0] if sentence.split() else ""
     word = first.strip("\"“‘«(")
@@ -240,7 +268,9 @@ def _lower_first(sentence: str, lowered: frozenset[str] = frozenset()) -> str:
     common = word.casefold() in _COMMON_FIRST or word.casefold() in _STOP_WORDS
     following = sentence.split()[1:2]
     titled = bool(following) and following[0][:1].isupper()  # "President Lukashenka", a title
-    common = common or (word.casefold() in lowered and not titled)
+    common = common or (word.casefold() in lowered and not titled) or _plural_noun(word)
+    if word in names:
+        common = word.casefold() in _COMMON_FIRST or word.casefold() in _STOP_WORDS
     if word[:1].isupper() and not shouted and not inner and common and word != "I":
         at = sentence.index(word[:1])
         return sentence[:at] + sentence[at].lower() + sentence[at + 1 :]
@@ -455,16 +485,20 @@ def compose(
     opening = next((c for c in candidates if c.fit), None)
     chosen = _choose(candidates, opening or candidates[0])
     start, end, basis = _dating(chosen[0].text if opening else "", day)
+    if not opening:
+        start, end, basis = None, None, ""  # no phrase: the story's date is the report's, below
     texts = [c.text for c in chosen]
     phrase = date_phrase(start, end) if start and opening else ""
+    no_phrase = "" if opening or not day else "no sentence reads in the past tense"
     if phrase and _OPENS_WITH_DATE.match(texts[0]):
-        phrase = ""  # the sentence gives its date itself
+        phrase, no_phrase = "", "the opening sentence starts with its date"
     elif phrase:
         dropped = _drop_date(texts[0], start, end)
         if dropped is None:
-            phrase = ""
+            phrase, no_phrase = "", "the opening names its date in a way that cannot be cut"
         else:
-            texts[0] = f"{phrase} {_lower_first(dropped, frozenset(lowered))}"
+            names = names_inside([s.text for sentences in offers for s in sentences])
+            texts[0] = f"{phrase} {_lower_first(dropped, frozenset(lowered), names)}"
     if start:
         kept = [0]
         for n in range(1, len(texts)):
@@ -477,9 +511,8 @@ def compose(
         texts, chosen = [texts[n] for n in kept], [chosen[n] for n in kept]
     sentences = [Sentence(c.text, c.source) for c in chosen]
     text = " ".join(texts)
-    return Paragraph(
-        text, _provenance(text, texts, sentences), start, end or start, basis, phrase, left_out
-    )
+    sources = _provenance(text, texts, sentences)
+    return Paragraph(text, sources, start, end or start, basis, phrase, left_out, no_phrase)
 
 
 def _candidates(offers, day, speakers, standing, left_out) -> list[_Candidate]:
@@ -504,8 +537,10 @@ def _candidates(offers, day, speakers, standing, left_out) -> list[_Candidate]:
             )
             past = reads_past(voiced)
             fit = past and not _NEEDS_ANTECEDENT.match(voiced)
-            score = 1 / (1 + 0.5 * position) + support + 0.04 * min(len(own), 6)
-            score -= 0.1 * rank + (0 if past else 0.4)
+            score = 1 / (1 + 0.5 * position) + 0.8 * support + 0.04 * min(len(own), 6)
+            score -= 0.3 * rank + (0 if past else 0.4)
+            if day and (find_day(voiced, day) or find_span(voiced, day)):
+                score += 0.3  # names a day of the event's week: an anchor of the news
             found.append(_Candidate(voiced, offered.source, rank, position, own, fit, score))
     return sorted(found, key=lambda c: (-c.score, c.rank, c.position))
 
@@ -614,3 +649,31 @@ def _day_of(m: re.Match, near: date) -> date | None:
 def _key(sentence: str) -> str:
     """A sentence folded for comparison: its words, lower-cased."""
     return " ".join(_WORD.findall(sentence.casefold()))
+
+
+_MARKUP_LEFT = re.compile(r"\\[*_`\[\]#]|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
+_PHRASE = re.compile(rf"^(?:On|From)\s+({_MONTH})\s+(\d{{1,2}})\b[^,]*,\s+")
+
+
+def audit(text: str, start: date | None) -> list[str]:
+    """The review's rules a paragraph breaks: length, voice, date once, tense, markup."""
+    broken = []
+    if len(text.split()) > HARD_MAX:
+        broken.append(f"over {HARD_MAX} words")
+    if first_person(text):
+        broken.append("first person outside quotes")
+    if _MARKUP_LEFT.search(text):
+        broken.append("markup escape or entity")
+    m = _PHRASE.match(text)
+    if m and start:
+        rest = text[m.end() :]
+        opened = date(start.year, MONTHS.index(m[1]) + 1, int(m[2]))
+        if any(_day_of(d, opened) == opened for d in _DAY.finditer(rest)):
+            broken.append("names its opening date twice")
+        first = split_sentences(rest)[0] if rest else ""
+        if first and not reads_past(first[:1].upper() + first[1:]):
+            broken.append("opening not in the past tense")
+        lowered = frozenset(re.findall(r"\b[a-z]\w*", rest))
+        if rest[:1].isupper() and _lower_first(rest, lowered) != rest:
+            broken.append("capital after the date phrase")
+    return broken

@@ -130,7 +130,7 @@ def story_from_group(
     section, score = story_section(group)
     return Story(
         section=section,
-        date=para.start,
+        date=para.start or day,
         date_note=date_note(para, first),
         paragraph_note=paragraph_note(para),
         paragraph=para.text,
@@ -162,12 +162,10 @@ def sentences_of(item: Item) -> list[str]:
 
 def date_note(para: Paragraph, first: Item | None) -> str:
     """How the story's date was found, in words, for the editor."""
-    if para.start is None:
-        return "no date found in the reports"
     if para.date_basis == "text":
         return "the day the opening sentence names"
     if first is None:
-        return "the report's date"
+        return "no date found in the reports"
     how = f"{first.date_method}: {first.date_note}" if first.date_note else first.date_method
     return f"the report's own date ({how})"
 
@@ -176,8 +174,8 @@ def paragraph_note(para: Paragraph) -> str:
     """How the paragraph was made: sentences extracted, and what was left out and why."""
     why = ", ".join(f"{n} {reason}" for reason, n in sorted(para.left_out.items()))
     note = "extracted from the reports"
-    if not para.phrase and para.start:
-        note += "; no date phrase (the opening gives its date itself, or reads otherwise)"
+    if para.no_phrase:
+        note += f"; no date phrase: {para.no_phrase}"
     return f"{note}; left out: {why}" if why else note
 
 

@@ -69,7 +69,7 @@ def _generated(story: Story, settings: Settings) -> Story:
     try:
         reply = chat(settings.llm, messages(story, phrase, settings.generate.max_words))
     except LLMError as exc:
-        log.warning("story %s: generation failed, the extracted paragraph stays: %s", story.key, exc)
+        log.warning("story %s: generation failed, the extracted one stays: %s", story.key, exc)
         return replace(story, paragraph_note=f"{story.paragraph_note}; generation failed: {exc}")
     text = " ".join(clean(reply).split())
     problems = check(text, reports, story)

@@ -307,16 +307,19 @@ _WE_SAYS = {  # "We believe ..." → "<outlet> said it believed ..."
     "know": "knew", "see": "saw", "expect": "expected", "intend": "intended", "note": "noted",
 }  # fmt: skip
 _BOILERPLATE = re.compile(
-    r"\b(?:subscribe|sign up|newsletter|follow us|donate|support (?:us|our work)|read (?:more|also)"
-    r"|click here|cookies?|all rights reserved|(?:audio|video|article) (?:is|was) (?:created|generated)"
-    r"|photo:|©|share this|advertisement|propaganda elements|information (?:published|provided|spread)"
-    r" by (?:russian|belarusian|state)|(?:cannot|could not|can't|couldn't) (?:be )?(?:independently )?"
-    r"verif|(?:has|have) not been (?:independently )?verified|we remind|editor'?s note"
+    r"\b(?:subscribe|sign up|newsletter|follow us|donate|support (?:us|our work)"
+    r"|read (?:more|also)|click here|cookies?|all rights reserved"
+    r"|(?:audio|video|article) (?:is|was) (?:created|generated)|photo:|©|share this|advertisement"
+    r"|propaganda elements|information (?:published|provided|spread) by (?:russian|belarusian|state)"
+    r"|(?:cannot|could not|can't|couldn't) (?:be )?(?:independently )?verif"
+    r"|(?:has|have) not been (?:independently )?verified|we remind|editor'?s note"
     r"|disclaimer|terms of use|privacy policy)",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
-_SINCE = re.compile(r"^(?:Since then|Since (?:19|20)\d\d|Back in|In the past|Previously|Earlier,)\b")
+_SINCE = re.compile(
+    r"^(?:Since then|Since (?:19|20)\d\d|Back in|In the past|Previously|Earlier,)\b"
+)
 _NEEDS_ANTECEDENT = re.compile(
     r"^(?:He|She|It|They|This|These|That|Those|His|Her|Its|Their|But|And|However|Also|Meanwhile"
     r"|Moreover|Furthermore|Additionally|In addition|The latter|The former|Such|Both)\b"

@@ -24,7 +24,6 @@ from urllib.parse import urlsplit
 import yaml
 
 from digest.errors import DigestError
-
 from digest.models import Story
 from digest.settings.schema import Settings, SourceConfig
 

@@ -10,13 +10,12 @@ paragraphs (`edits`, by story key) win over the composed ones on every rebuild.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
-
-import logging
 
 from digest.compose.paragraph import (
     Paragraph,

@@ -31,10 +31,21 @@ def items_of(case: str, first_id: int = 1) -> list[Item]:
         when = datetime(day.year, day.month, day.day, 9, tzinfo=UTC) if day else None
         url = f"https://outlet{n}.example/{case}"
         out.append(
-            Item(source_id="seeds", url=url, canonical_url=url, title=None, text=row["text"],
-                 published=when, date_method="meta" if day else "none", content_hash=f"{n:064}",
-                 fetched_at=datetime(2025, 4, 7, tzinfo=UTC), outlet=row["outlet"],
-                 section_label="political", language="en", id=n)  # fmt: skip
+            Item(
+                source_id="seeds",
+                url=url,
+                canonical_url=url,
+                title=None,
+                text=row["text"],
+                published=when,
+                date_method="meta" if day else "none",
+                content_hash=f"{n:064}",
+                fetched_at=datetime(2025, 4, 7, tzinfo=UTC),
+                outlet=row["outlet"],
+                section_label="political",
+                language="en",
+                id=n,
+            )  # fmt: skip
         )
     return out
 

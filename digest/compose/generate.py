@@ -28,9 +28,7 @@ REPORT_WORDS = 900  # how much of each report is sent
 _NUMBER = re.compile(r"\d(?:[\d,.]*\d)?")
 _MONTH_NAME = "|".join([*MONTHS, "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept", "Sep",
                         "Oct", "Nov", "Dec"])  # fmt: skip
-_MONTH_DAY = re.compile(
-    rf"\b({_MONTH_NAME})\.?\s+(\d{{1,2}})\b|\b(\d{{1,2}})\s+({_MONTH_NAME})\b"
-)
+_MONTH_DAY = re.compile(rf"\b({_MONTH_NAME})\.?\s+(\d{{1,2}})\b|\b(\d{{1,2}})\s+({_MONTH_NAME})\b")
 _NUMBER_WORDS = dict(
     zip(
         "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"

@@ -262,7 +262,7 @@ def _lower_first(
     people's name ("Crews of ...", but "Belarusians" stay). "Belarusian" and "NATO" stay.
     """
     first = sentence.split(None, 1)[0] if sentence.split() else ""
-    word = first.strip("\"“‘«(")
+    word = first.strip('"“‘«(')
     shouted = len(word) > 1 and word.isupper()  # "NATO", "US": names, keep them
     inner = any(c.isupper() for c in word[1:]) or any(c.isdigit() for c in word)
     common = word.casefold() in _COMMON_FIRST or word.casefold() in _STOP_WORDS
@@ -310,7 +310,8 @@ _BOILERPLATE = re.compile(
     r"\b(?:subscribe|sign up|newsletter|follow us|donate|support (?:us|our work)"
     r"|read (?:more|also)|click here|cookies?|all rights reserved"
     r"|(?:audio|video|article) (?:is|was) (?:created|generated)|photo:|©|share this|advertisement"
-    r"|propaganda elements|information (?:published|provided|spread) by (?:russian|belarusian|state)"
+    r"|propaganda elements"
+    r"|information (?:published|provided|spread) by (?:russian|belarusian|state)"
     r"|(?:cannot|could not|can't|couldn't) (?:be )?(?:independently )?verif"
     r"|(?:has|have) not been (?:independently )?verified|we remind|editor'?s note"
     r"|disclaimer|terms of use|privacy policy)",

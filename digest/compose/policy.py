@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from digest.errors import DigestError
-from digest.models import Story
+from digest.models import Item, Story
 from digest.settings.schema import Settings, SourceConfig
 
 log = logging.getLogger(__name__)
@@ -159,7 +159,11 @@ def scrub_text(text: str, settings: Settings) -> tuple[str, list[str]]:
 
 
 def enforce(stories: list[Story], settings: Settings) -> list[Story]:
-    """Stories with blocked URLs dropped from their paragraphs; each drop is logged by item."""
+    """Stories with refused URLs dropped from paragraphs, titles and the items they carry.
+
+    A drop from a paragraph is logged by item; an item's own refused address is left out of the
+    issue (it is named by its credit, never linked, and the store keeps it).
+    """
     checked = []
     for story in stories:
         paragraph, removed = scrub_text(story.paragraph, settings)
@@ -170,8 +174,19 @@ def enforce(stories: list[Story], settings: Settings) -> list[Story]:
                 story.key, ids, len(removed), ", ".join(removed),
             )  # fmt: skip
             story = replace(story, paragraph=paragraph)
-        checked.append(story)
+        title = scrub_text(story.title, settings)[0] if story.title else story.title
+        items = tuple(_scrub_item(i, settings) for i in story.items)
+        checked.append(replace(story, title=title, items=items))
     return checked
+
+
+def _scrub_item(item: Item, settings: Settings) -> Item:
+    """An item as an issue carries it (the JSON shows it): refused URLs gone, text and all."""
+    url = item.url if item.url and link_allowed(item.url, item.source_id, settings) else None
+    canonical = item.canonical_url if url else None
+    text = scrub_text(item.text, settings)[0]
+    title = scrub_text(item.title, settings)[0] if item.title else item.title
+    return replace(item, url=url, canonical_url=canonical, text=text, title=title)
 
 
 def _location_prefixes(source: SourceConfig) -> list[str]:

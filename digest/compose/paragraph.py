@@ -283,7 +283,7 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~>])")
 _STARS = re.compile(r"\*+|(?<![A-Za-z0-9])_+|_+(?![A-Za-z0-9])|`+|\[\d{1,3}\]")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|«[^»]*»|„[^“”]*[“”]")
 _FIRST_PERSON = re.compile(
-    r"\b(?:[Ww]e|WE|[Oo]urs?|ourselves|us|[Mm]y|me|mine|myself)\b|(?<!War )\bI\b(?=\s+[a-z'’])"
+    r"\b(?:[Ww]e|WE|[Oo]urs?|ourselves|us|[Mm]y|me|myself)\b(?!-)|(?<!War )\bI\b(?=\s+[a-z'’])"
 )
 _AS_WE = re.compile(
     r"^As\s+(?:we|I)\s+(?:have\s+|had\s+)?(?:already\s+)?(?:reported|wrote|written|noted"
@@ -521,6 +521,15 @@ def compose(
 
 def _candidates(offers, day, speakers, standing, left_out) -> list[_Candidate]:
     """Every sentence that can stand in the review, in the review's voice, scored, best first."""
+    found = _scored(offers, day, speakers, standing, left_out, background=False)
+    if not found and left_out.get("background"):  # a report about the past: that is its news
+        left_out.clear()
+        found = _scored(offers, day, speakers, standing, left_out, background=True)
+    return sorted(found, key=lambda c: (-c.score, c.rank, c.position))
+
+
+def _scored(offers, day, speakers, standing, left_out, background: bool) -> list[_Candidate]:
+    """The sentences that can stand (background too, if so asked), in the review's voice."""
     report_facts = [facts(" ".join(s.text for s in sentences)) for sentences in offers]
     found: list[_Candidate] = []
     for rank, sentences in enumerate(offers):
@@ -528,6 +537,8 @@ def _candidates(offers, day, speakers, standing, left_out) -> list[_Candidate]:
         for position, offered in enumerate(sentences):
             text = clean(offered.text)
             reason = leave_out_reason(text, day, standing)
+            if background and reason == "background":
+                reason = ""
             voiced = third_person(text, speaker) if not reason else None
             if not reason and voiced is None:
                 reason = "first person"
@@ -546,7 +557,7 @@ def _candidates(offers, day, speakers, standing, left_out) -> list[_Candidate]:
             if day and (find_day(voiced, day) or find_span(voiced, day)):
                 score += 0.3  # names a day of the event's week: an anchor of the news
             found.append(_Candidate(voiced, offered.source, rank, position, own, fit, score))
-    return sorted(found, key=lambda c: (-c.score, c.rank, c.position))
+    return found
 
 
 def _choose(candidates: list[_Candidate], opening: _Candidate) -> list[_Candidate]:
@@ -656,7 +667,10 @@ def _key(sentence: str) -> str:
 
 
 _MARKUP_LEFT = re.compile(r"\\[*_`\[\]#]|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
-_PHRASE = re.compile(rf"^(?:On|From)\s+({_MONTH})\s+(\d{{1,2}})\b[^,]*,\s+")
+_PHRASE = re.compile(
+    rf"^(?:On|From)\s+({_MONTH})\s+(\d{{1,2}})(?:,\s+\d{{4}})?"
+    rf"(?:\s+to\s+(?:{_MONTH}\s+)?\d{{1,2}}(?:,\s+\d{{4}})?)?,\s+"
+)
 
 
 def audit(text: str, start: date | None) -> list[str]:

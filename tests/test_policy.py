@@ -194,3 +194,22 @@ def test_build_refuses_to_write_an_issue_that_would_link_a_regime_outlet(tmp_pat
     with pytest.raises(DigestError, match=r"refusing to write .* https://iz.ru/1"):
         write_built(s, issue, ["html", "md"])
     assert not (s.out_dir / issue.week).exists()
+
+
+def test_digest_lint_exits_non_zero_on_a_forbidden_link(tmp_path, capsys):
+    from digest.cli.main import main as digest
+    from tests.conftest import write_config
+
+    config = write_config(tmp_path)
+    folder = tmp_path / "out" / "2025-W03"
+    folder.mkdir(parents=True)
+    page = folder / "belarus-review-2025-01-20.html"
+    page.write_text('<a href="https://spring96.org/en/news/1">Viasna</a>')
+    assert digest(["lint", "-c", str(config), "--week", "2025-W03"]) == 0
+    assert "1 link(s), 0 forbidden" in capsys.readouterr().out
+    page.write_text('<a href="https://spring96.org/x">V</a> <a href="https://www.ont.by/n">O</a>')
+    assert digest(["lint", "-c", str(config), "--week", "2025-W03"]) == 1
+    out = capsys.readouterr().out
+    assert "FORBIDDEN" in out and "2 link(s), 1 forbidden" in out
+    assert digest(["lint", "-c", str(config), "--week", "2025-W04"]) == 1
+    assert "digest: error: no built issue" in capsys.readouterr().err

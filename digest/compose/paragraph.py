@@ -496,7 +496,7 @@ def compose(
     no_phrase = "" if opening or not day else "no sentence reads in the past tense"
     if phrase and _OPENS_WITH_DATE.match(texts[0]):
         phrase, no_phrase = "", "the opening sentence starts with its date"
-    elif phrase:
+    elif phrase and start:
         dropped = _drop_date(texts[0], start, end)
         if dropped is None:
             phrase, no_phrase = "", "the opening names its date in a way that cannot be cut"

@@ -168,3 +168,17 @@ def _s(text: str):
     from digest.compose.paragraph import Sentence
 
     return Sentence(text, 0)
+
+
+def test_a_present_perfect_is_put_in_the_past_only_where_that_is_safe():
+    from digest.compose.paragraph import simple_past
+
+    assert (
+        simple_past("The court has sentenced two bloggers.") == "The court sentenced two bloggers."
+    )
+    assert simple_past("Units have been holding drills near Brest.") is None  # progressive
+    assert simple_past("Guards have already detained nine men.") is None  # tied to the present
+    assert simple_past("Analysts say the army has moved tanks.") is None  # another verb first
+    assert simple_past("The minister has taken part in talks.") is None  # irregular: left alone
+    got = compose([[_s("The Seimas has denounced the tax treaty with Belarus.")]], date(2025, 3, 4))
+    assert got.text == "On March 4, the Seimas denounced the tax treaty with Belarus."

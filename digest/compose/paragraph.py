@@ -436,24 +436,50 @@ def is_background(text: str, day: date | None) -> bool:
 
 def reads_past(text: str) -> bool:
     """Whether a sentence's first verb is in the past tense (a cautious test: unsure is False)."""
+    return first_verb(text) == "past"
+
+
+def first_verb(text: str) -> str:
+    """The tense of a sentence's first verb as far as a word list tells: "past", "present", ""."""
     words = re.findall(r"[A-Za-z’'-]+", unquoted(text))
     previous = ""
     for n, word in enumerate(words):
         w = word.casefold()
         lower = word[:1].islower() or n == 0
         if w in _PAST_AUX or (lower and w in _PAST_IRREGULAR):
-            return True
+            return "past"
         if w in _PRESENT_AUX:
-            return False
+            return "present"
         if word[:1].islower() and previous not in _DETERMINERS:
             if w.endswith("ed") and len(w) > 4 and "-" not in w and w not in _NOT_PAST_ED:
-                return True
+                return "past"
             if w in _PRESENT_VERBS or (w.endswith("s") and w[:-1] in _PRESENT_VERBS):
-                return False
+                return "present"
             if w.endswith("ies") and w[:-3] + "y" in _PRESENT_VERBS | {"deny"}:
-                return False
+                return "present"
         previous = w
-    return False
+    return ""
+
+
+_PERFECT = re.compile(r"\b(has|have)\s+((?!been\b)[a-z]{3,}ed)\b")
+_PERFECT_ASPECT = re.compile(
+    r"\b(?:since|so far|yet|ever|never|already|for (?:the )?(?:past|last)|recently|lately)\b",
+    re.IGNORECASE,
+)
+
+
+def simple_past(text: str) -> str | None:
+    """A present-perfect sentence in the simple past ("has signed" → "signed"), where that is
+    safe: the perfect is the first verb, its participle regular, and no word ties it to the
+    present ("since", "already", "so far"...). None otherwise."""
+    bare = unquoted(text)
+    m = _PERFECT.search(bare)
+    if not m or _PERFECT_ASPECT.search(bare) or m[2] in _NOT_PAST_ED:
+        return None
+    if first_verb(bare[: m.start()]):  # another verb comes first
+        return None
+    at = text.find(m[0])
+    return text[:at] + m[2] + text[at + len(m[0]) :] if at >= 0 else None
 
 
 def facts(text: str) -> frozenset[str]:
@@ -551,6 +577,9 @@ def _scored(offers, day, speakers, standing, left_out, background: bool) -> list
                 sum(len(own & f) / len(own) for f in others) / len(others) if own and others else 0
             )
             past = reads_past(voiced)
+            if not past and (simple := simple_past(voiced)):
+                voiced, past = simple, True
+                position += 1  # a rewritten sentence yields to one that reads so as written
             fit = past and not _NEEDS_ANTECEDENT.match(voiced)
             score = 1 / (1 + 0.5 * position) + 0.8 * support + 0.04 * min(len(own), 6)
             score -= 0.3 * rank + (0 if past else 0.4)

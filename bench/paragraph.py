@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import sys
 from collections import Counter
@@ -73,6 +74,14 @@ def report(name: str, stories: list[dict], show: bool) -> None:
     for rule in RULES:
         print(f"  {rule}: {broken[rule]}")
     print("  dates: " + "; ".join(f"{n} {note}" for note, n in notes.most_common()))
+    why = Counter(
+        (s.get("paragraph_note") or "").split("no date phrase: ")[1].split(";")[0]
+        for s in stories
+        if "no date phrase: " in (s.get("paragraph_note") or "")
+    )
+    phrased = sum(bool(re.match(r"(?:On|From) [A-Z][a-z]+ \d", s["paragraph"])) for s in stories)
+    print(f"  open with a date: {phrased}; no date phrase: " +
+          ("; ".join(f"{n} {w}" for w, n in why.most_common()) or "0"))  # fmt: skip
     for line in shown:
         print(line)
 

@@ -182,3 +182,21 @@ def test_a_present_perfect_is_put_in_the_past_only_where_that_is_safe():
     assert simple_past("The minister has taken part in talks.") is None  # irregular: left alone
     got = compose([[_s("The Seimas has denounced the tax treaty with Belarus.")]], date(2025, 3, 4))
     assert got.text == "On March 4, the Seimas denounced the tax treaty with Belarus."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "day", "paragraph"),
+    [
+        ("The commission met on 10-12 October in Hrodna.", date(2024, 10, 12),
+         "From October 10 to 12, the commission met in Hrodna."),
+        ("From 29 to 31 July, scouts trained near Brest.", date(2024, 7, 31),
+         "From July 29 to 31, scouts trained near Brest."),
+        ("Sirens sounded on the evening of 26 April in Mazyr.", date(2024, 4, 26),
+         "On April 26, sirens sounded in the evening in Mazyr."),
+        ("Drones crossed the border on the night of 9 August, guards said.", date(2024, 8, 10),
+         "On August 9, drones crossed the border at night, guards said."),
+    ],
+)  # fmt: skip
+def test_day_first_spans_and_parts_of_the_day_give_the_date_phrase(sentence, day, paragraph):
+    got = compose([[_s(sentence)]], day)
+    assert got.text == paragraph and audit(got.text, got.start) == []

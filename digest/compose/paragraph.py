@@ -119,20 +119,33 @@ def date_phrase(start: date, end: date | None = None) -> str:
 
 
 def find_span(text: str, day: date) -> tuple[date, date] | None:
-    """A span of days the text names ("from January 14 to 16") that ends near `day`, if any."""
-    for m in _SPAN.finditer(text):
-        first_month = MONTHS.index(m[1]) + 1
-        last_month = MONTHS.index(m[3]) + 1 if m[3] else first_month
-        try:
-            start = date(day.year, first_month, int(m[2]))
-            end = date(day.year, last_month, int(m[4]))
-        except ValueError:
-            continue
-        if start > end:  # "December 30 to January 2": the span starts the year before
-            start = start.replace(year=start.year - 1)
+    """A span of days the text names ("from January 14 to 16", "10-12 October") near `day`."""
+    for _, _, start, end in _spans(text, day):
         if start < end and day - timedelta(days=14) <= start and end <= day + timedelta(days=1):
             return start, end
     return None
+
+
+_SPAN_DAY_FIRST = re.compile(
+    rf"(?:[Ff]rom\s+)?(\d{{1,2}})\s*(?:-|–|to|until|through)\s*(\d{{1,2}})\s+({_MONTH})\b"
+)
+
+
+def _spans(text: str, near: date) -> list[tuple[int, int, date, date]]:
+    """Every span of days in the text, month first or day first: (from, to, first, last day)."""
+    out = []
+    for m in _SPAN.finditer(text):
+        days = _span_dates(m, near)
+        if days:
+            out.append((m.start(), m.end(), *days))
+    for m in _SPAN_DAY_FIRST.finditer(text):
+        month = MONTHS.index(m[3]) + 1
+        try:
+            first, last = date(near.year, month, int(m[1])), date(near.year, month, int(m[2]))
+        except ValueError:
+            continue
+        out.append((m.start(), m.end(), first, last))
+    return sorted(out)
 
 
 def find_day(text: str, day: date) -> date | None:
@@ -627,14 +640,14 @@ def _dating(opening: str, day: date | None) -> tuple[date | None, date | None, s
 def _drop_date(text: str, start: date, end: date | None) -> str | None:
     """The sentence without the date(s) the phrase gives; None when one cannot be cut cleanly."""
     out = text
-    for m in reversed(list(_SPAN.finditer(out))):
-        if _span_dates(m, start) == (start, end):
-            before = out[: m.start()]
-            lead = re.search(r"(?:^|\s)(?:[Ff]rom|[Bb]etween)\s*$", before)
-            if not m[0].casefold().startswith("from") and not lead:
-                return None
-            cut_from = lead.start() if lead else m.start()
-            out = _join(out[:cut_from], out[m.end() :])
+    for at, stop, first, last in reversed(_spans(out, start)):
+        if (first, last) != (start, end):
+            continue
+        before = out[:at]
+        lead = re.search(r"(?:^|\s)(?:[Ff]rom|[Bb]etween|[Oo]n)\s*$", before)
+        if not out[at:stop].casefold().startswith("from") and not lead:
+            return None
+        out = _join(out[: lead.start()] if lead else before, out[stop:])
     wanted = {start, end} - {None}
     for m in reversed(list(_DAY.finditer(out))):
         if _day_of(m, start) not in wanted:
@@ -644,8 +657,14 @@ def _drop_date(text: str, start: date, end: date | None) -> str | None:
         before = out[: m.start()]
         on = re.search(rf"(?:^|\s)[Oo]n\s+(?:{_WEEKDAY},?\s+)?$", before)
         the = re.search(r"(?:^|\s)([Tt]he)\s+$", before)
+        part = re.search(
+            r"(?:^|\s)[Oo]n\s+the\s+(morning|afternoon|evening|night)\s+of\s+$", before
+        )
         if on:
             out = _join(out[: on.start()], out[stop:])
+        elif part:
+            when = "at night" if part[1] == "night" else f"in the {part[1]}"
+            out = _join(out[: part.start()] + " " + when, out[stop:])
         elif the and re.match(r"\s+[a-z]", out[stop:]):
             out = before + out[stop:].lstrip()
         else:

@@ -522,7 +522,8 @@ def compose(
     """The paragraph from each item's sentences (best-sourced item first), opened by its date."""
     left_out: dict[str, int] = {}
     candidates = _candidates(offers, day, speakers, standing, left_out)
-    lowered = {w for s in (c.text for c in candidates) for w in re.findall(r"\b[a-z]\w*", s)}
+    offered = [clean(s.text) for sentences in offers for s in sentences]
+    lowered = {w for text in offered for w in re.findall(r"\b[a-z]\w*", text)}
     if not candidates:
         return Paragraph("", (), day, day, "report" if day else "", "", left_out)
     opening = next((c for c in candidates if c.fit), None)
@@ -540,7 +541,7 @@ def compose(
         if dropped is None:
             phrase, no_phrase = "", "the opening names its date in a way that cannot be cut"
         else:
-            names = names_inside([s.text for sentences in offers for s in sentences])
+            names = names_inside(offered)
             texts[0] = f"{phrase} {_lower_first(dropped, frozenset(lowered), names)}"
     if start:
         kept = [0]

@@ -482,9 +482,11 @@ _PERFECT_ASPECT = re.compile(
 
 
 def simple_past(text: str) -> str | None:
-    """A present-perfect sentence in the simple past ("has signed" → "signed"), where that is
-    safe: the perfect is the first verb, its participle regular, and no word ties it to the
-    present ("since", "already", "so far"...). None otherwise."""
+    """The sentence with its present perfect in the simple past, where safe; None otherwise.
+
+    Safe means: the perfect is the first verb, its participle is regular ("has signed" →
+    "signed"), and no word ties it to the present ("since", "already", "so far", ...).
+    """
     bare = unquoted(text)
     m = _PERFECT.search(bare)
     if not m or _PERFECT_ASPECT.search(bare) or m[2] in _NOT_PAST_ED:

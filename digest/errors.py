@@ -56,3 +56,7 @@ class BuildError(DigestError):
         super().__init__("\n".join(failures))
         self.paths = paths
         self.failures = failures
+
+
+class LLMError(DigestError):
+    """The chat endpoint failed or answered in a shape that is not a chat completion."""

@@ -103,6 +103,8 @@ class Story:
     follow_up_of: str | None = None  # the earlier issue's week when this develops its story
     edited: bool = False  # the paragraph is the editor's replacement
     position: int | None = None  # the editor's place for it within its section
+    date_note: str = ""  # how the date was found, for the editor ("" when there is none)
+    paragraph_note: str = ""  # how the paragraph was made (extracted or generated, left out)
 
 
 @dataclass(frozen=True)

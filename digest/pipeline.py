@@ -10,7 +10,7 @@ from pathlib import Path
 
 from digest import publish
 from digest.compose.issue import build_issue
-from digest.compose.policy import enforce
+from digest.compose.policy import enforce, forbidden_links
 from digest.compose.stories import stories_from_items
 from digest.errors import BuildError, DigestError
 from digest.ingest.collect import Progress, SourceResult, collect, source_status  # noqa: F401 - the stages
@@ -84,6 +84,10 @@ def issue_for_week(settings: Settings, store: Store, week: Week) -> Issue:
     ]
     edits = story_edits_for(store, week.label)
     stories = stories_from_items(chosen, settings, history, edits, supporting=supporting)
+    if settings.generate.paragraphs:
+        from digest.compose.generate import generate_paragraphs
+
+        stories = generate_paragraphs(stories, settings)
     return build_issue(week, enforce(stories, settings), settings)
 
 
@@ -129,10 +133,23 @@ def write_built(settings: Settings, issue: Issue, formats: Sequence[str] = ()) -
             rendered[name] = FORMATS[name](issue, settings)
         except DigestError as exc:
             failures.append(f"{issue.week} {name}: {exc}")  # raised below, reported once
+    refuse_forbidden_links(issue, rendered, settings)
     paths = publish.write_issue(issue, rendered, settings)
     if failures:
         raise BuildError(paths, failures)
     return paths
+
+
+def refuse_forbidden_links(issue: Issue, rendered: dict, settings: Settings) -> None:
+    """The last guard: a DigestError, and nothing written, if any format links a refused outlet."""
+    texts = {n: r.content for n, r in rendered.items() if isinstance(r.content, str)}
+    found = forbidden_links(texts, settings)
+    if found:
+        first = found[0]
+        raise DigestError(
+            f"{issue.week}: refusing to write an issue that links {len(found)} refused URL(s),"
+            f" first {first.url} in {first.file} ({first.reason})"
+        )
 
 
 def weeks_with_items(settings: Settings, store: Store) -> list[Week]:

@@ -73,9 +73,9 @@ def test_the_paragraph_opens_with_the_date_and_every_sentence_is_traced():
     other = "Russian and Belarusian commanders met in Minsk. The staff training lasted three days."
     got = compose(offers(FACTS, split_sentences(other)), date(2025, 1, 16))
     assert got.text.startswith("On January 16, the Belarusian defence ministry said")
-    assert MIN_WORDS <= len(got.text.split()) <= MAX_WORDS
+    assert len(got.text.split()) <= MAX_WORDS
     traced(got, [" ".join(FACTS), other])
-    assert 1 in got.sources  # the best report had under 60 words: the other one filled in
+    assert 1 in got.sources  # the best report had under 80 words: the other one filled in
 
 
 def test_a_span_named_in_the_report_becomes_the_date_phrase():
@@ -84,10 +84,26 @@ def test_a_span_named_in_the_report_becomes_the_date_phrase():
     assert got.text.startswith(first) and (got.start, got.end) == (date(2025, 1, 14), got.end)
 
 
-def test_a_long_report_is_cut_at_a_sentence_within_180_words():
-    long = [f"Sentence {n} of the report adds one more detail about the drill." for n in range(40)]
+LONG = [  # a long report of many distinct facts, in our own words
+    "The border committee said guards stopped a convoy of nine lorries at Kamenny Log.",
+    "Drivers waited eleven hours before customs officers inspected the cargo.",
+    "Two trailers carried timber declared as furniture parts, inspectors found.",
+    "A Lithuanian haulier filed a complaint about the delay with the embassy.",
+    "Queues at Benyakoni grew to forty cars by the evening of the same day.",
+    "Officials in Vilnius described the checks as deliberate pressure on carriers.",
+    "A spokesman for the committee denied that any order to slow traffic existed.",
+    "Polish crossings at Terespol worked normally throughout the weekend.",
+    "Local residents reported drones flying over the customs terminal at night.",
+    "The committee promised to publish waiting times online every hour.",
+    "Freight associations asked Brussels to raise the issue with Minsk.",
+    "Prices of imported fruit in Hrodna shops rose by a tenth within a week.",
+]
+
+
+def test_a_long_report_gives_whole_sentences_within_130_words():
+    long = LONG
     got = compose(offers(long), date(2025, 1, 16))
-    assert MIN_WORDS <= len(got.text.split()) <= MAX_WORDS and got.text.endswith("drill.")
+    assert MIN_WORDS <= len(got.text.split()) <= MAX_WORDS and got.text.endswith(".")
     traced(got, [" ".join(long)])
 
 

@@ -3,7 +3,10 @@
 import logging
 from datetime import UTC, datetime
 
+import pytest
+
 from digest.compose.policy import blocked_prefixes, enforce, link_allowed, scrub_text
+from digest.errors import DigestError
 from digest.models import Item, Story
 from tests.conftest import make_settings
 
@@ -87,3 +90,126 @@ def test_enforce_names_the_item_and_drops_the_link(tmp_path, caplog):
         (checked,) = enforce([story], settings(tmp_path))
     assert checked.paragraph == "Quoted at today."
     assert "story i42 (items 42)" in caplog.text and "t.me/agency_channel/9" in caplog.text
+
+
+# ------------------------------------------------ the shipped list of regime outlets, by domain
+
+REGIME = [
+    "https://president.gov.by/ru/events/x",
+    "https://www.sb.by/articles/1.html",
+    "https://rg.ru/2025/01/16/a.html",
+    "https://iz.ru/1/2",
+    "https://www.belta.by/politics/view/1",
+    "https://tass.com/world/1",
+    "https://sputnikglobe.com/2025/a",
+    "https://sputnik.by/news/1",
+    "https://poland.news-pravda.com/en/poland/2025/01/16/1.html",
+    "https://pravda-en.com/world/1",
+    "https://news.pravda-fr.com/a",
+]
+FREE = [
+    "https://www.pravda.com.ua/eng/news/2025/01/16/1/",  # Ukrainska Pravda: independent
+    "https://belsat.eu/en/news/1",
+    "https://notsb.by/a",
+    "https://example.org/rg.ru/quoted-in-a-path",
+]
+
+
+def test_regime_outlets_are_refused_whichever_source_brought_the_report(tmp_path):
+    s = settings(tmp_path)
+    assert [u for u in REGIME if link_allowed(u, "independent", s)] == []
+    assert [u for u in FREE if not link_allowed(u, "independent", s)] == []
+
+
+def test_the_list_is_extended_and_excepted_in_sources_yaml(tmp_path):
+    extra = (
+        "\nlink_policy: {forbid: [mirror-of-state.example, '*-kombat.example'],"
+        " allow: [rt.com/en/archive]}\n"
+    )
+    s = make_settings(tmp_path, STATE + extra)
+    assert not link_allowed("https://www.mirror-of-state.example/x", "independent", s)
+    assert not link_allowed("https://fr.portal-kombat.example/x", "independent", s)
+    assert link_allowed("https://rt.com/en/archive/1", "independent", s)
+    assert not link_allowed("https://rt.com/news/1", "independent", s)
+
+
+def test_a_credit_names_a_regime_outlet_but_never_links_it(tmp_path):
+    from digest.compose.stories import credit
+
+    s = settings(tmp_path)
+    for url in REGIME[:3]:
+        got = credit(report(url), s)
+        assert got.name == "Reposted" and got.url is None
+
+
+def report(url: str, **kw) -> Item:
+    base = dict(source_id="independent", url=url, canonical_url=url, title=None, text="x",
+                published=datetime(2025, 1, 15, tzinfo=UTC), date_method="meta",
+                content_hash="0" * 64, fetched_at=datetime(2025, 1, 15, tzinfo=UTC),
+                outlet="Reposted", id=7)  # fmt: skip
+    return Item(**(base | kw))
+
+
+def test_urls_of_regime_outlets_inside_a_paragraph_are_dropped(tmp_path):
+    text = "Minsk said so (https://www.sb.by/a/1) and https://belsat.eu/en/b agreed."
+    cleaned, removed = scrub_text(text, settings(tmp_path))
+    assert removed == ["https://www.sb.by/a/1"] and "https://belsat.eu/en/b" in cleaned
+
+
+def test_lint_lists_every_link_of_a_built_issue_with_its_verdict(tmp_path):
+    from digest.compose.policy import lint_folder
+
+    folder = tmp_path / "out" / "2025-W03"
+    folder.mkdir(parents=True)
+    (folder / "a.html").write_text(
+        '<a href="https://belsat.eu/en/x?a=1&amp;b=2">B</a> <a href="https://rg.ru/y">R</a>'
+    )
+    (folder / "a.md").write_text("[V](https://spring96.org/en/news/1) and https://iz.ru/z.")
+    (folder / "a.json").write_text('{"url": "https://pravda-de.com/q"}')
+    verdicts = lint_folder(folder, settings(tmp_path))
+    got = {(v.file, v.url, v.allowed) for v in verdicts}
+    assert got == {
+        ("a.html", "https://belsat.eu/en/x?a=1&b=2", True),
+        ("a.html", "https://rg.ru/y", False),
+        ("a.md", "https://spring96.org/en/news/1", True),
+        ("a.md", "https://iz.ru/z", False),
+        ("a.json", "https://pravda-de.com/q", False),
+    }
+    with pytest.raises(DigestError, match="no built issue"):
+        lint_folder(tmp_path / "out" / "2025-W09", settings(tmp_path))
+
+
+def test_build_refuses_to_write_an_issue_that_would_link_a_regime_outlet(tmp_path):
+    from dataclasses import replace as change
+
+    from digest.models import Credit
+    from digest.pipeline import write_built
+    from tests.issue_factory import make_issue
+
+    s = settings(tmp_path)
+    issue = make_issue()
+    first = issue.sections[0]
+    story = change(first.stories[0], credits=(Credit("Izvestia", "https://iz.ru/1"),))
+    issue = change(issue, sections=(change(first, stories=(story,)), *issue.sections[1:]))
+    with pytest.raises(DigestError, match=r"refusing to write .* https://iz.ru/1"):
+        write_built(s, issue, ["html", "md"])
+    assert not (s.out_dir / issue.week).exists()
+
+
+def test_digest_lint_exits_non_zero_on_a_forbidden_link(tmp_path, capsys):
+    from digest.cli.main import main as digest
+    from tests.conftest import write_config
+
+    config = write_config(tmp_path)
+    folder = tmp_path / "out" / "2025-W03"
+    folder.mkdir(parents=True)
+    page = folder / "belarus-review-2025-01-20.html"
+    page.write_text('<a href="https://spring96.org/en/news/1">Viasna</a>')
+    assert digest(["lint", "-c", str(config), "--week", "2025-W03"]) == 0
+    assert "1 link(s), 0 forbidden" in capsys.readouterr().out
+    page.write_text('<a href="https://spring96.org/x">V</a> <a href="https://www.ont.by/n">O</a>')
+    assert digest(["lint", "-c", str(config), "--week", "2025-W03"]) == 1
+    out = capsys.readouterr().out
+    assert "FORBIDDEN" in out and "2 link(s), 1 forbidden" in out
+    assert digest(["lint", "-c", str(config), "--week", "2025-W04"]) == 1
+    assert "digest: error: no built issue" in capsys.readouterr().err

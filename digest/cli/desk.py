@@ -117,6 +117,9 @@ def draft_lines(draft: Draft) -> list[str]:
             day = story.date.isoformat() if story.date else "undated"
             edited = " [edited]" if story.edited else ""
             lines.append(f"  {story.key:<8} {day}{edited}")
+            made = "; ".join(n for n in (story.date_note, story.paragraph_note) if n)
+            if made:
+                lines.append(f"    ({made})")
             for item in story.items:
                 lines.append("    " + _item_line(draft, item))
     return lines

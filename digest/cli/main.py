@@ -152,9 +152,9 @@ def _register() -> None:
     from digest.cli.delivery import COMMANDS as DELIVERY
     from digest.cli.desk import desk, exclude, hash_password, move, review
     from digest.cli.model import COMMANDS as MODEL
-    from digest.cli.stories import stories
+    from digest.cli.stories import lint, stories
 
-    for command in (*MODEL, *DELIVERY, stories, desk, move, exclude, review, hash_password):
+    for command in (*MODEL, *DELIVERY, stories, lint, desk, move, exclude, review, hash_password):
         cli.add_command(command)
 
 

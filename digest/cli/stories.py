@@ -50,3 +50,24 @@ def stories_table(issue: Issue) -> Table:
     if not issue.story_count:
         table.caption = "no stories: nothing stored for this week"
     return table
+
+
+@click.command("lint")
+@click.option("-w", "--week", required=True, help="ISO week of a built issue, e.g. 2025-W03.")
+@common
+def lint(settings: Settings, week: str) -> int:
+    """List every link in a week's built files with its verdict; exit 1 on a refused one.
+
+    Example: digest lint --week 2025-W03
+    """
+    from digest.compose.policy import lint_folder
+
+    chosen = parse_week(week)
+    verdicts = lint_folder(settings.out_dir / chosen.label, settings)
+    table = Table("file", "verdict", "url", "why", title=f"links in {chosen.label}")
+    for v in verdicts:
+        table.add_row(v.file, "ok" if v.allowed else "FORBIDDEN", v.url, v.reason)
+    out.print(table)
+    refused = sum(not v.allowed for v in verdicts)
+    out.print(f"{len(verdicts)} link(s), {refused} forbidden")
+    return 1 if refused else 0

@@ -10,14 +10,26 @@ paragraphs (`edits`, by story key) win over the composed ones on every rebuild.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
-from digest.compose.paragraph import Sentence, compose, lead, split_sentences, trim, usable
+from digest.compose.paragraph import (
+    Paragraph,
+    Sentence,
+    clean,
+    compose,
+    lead,
+    split_sentences,
+    standing_keys,
+    trim,
+    usable,
+)
 from digest.compose.policy import link_allowed
+from digest.ingest.items import WEEK_START_NOTE
 from digest.models import Credit, Item, Story, StoryEdit
 from digest.settings.schema import Settings
 
@@ -26,6 +38,7 @@ __all__ = ["lead", "split_sentences", "stories_from_items", "credit", "link_allo
 from digest.compose.sameevent import EventIndex, Matching, Report, clusters
 from digest.weeks import week_of_moment
 
+log = logging.getLogger(__name__)
 FOLLOW_UP_DAYS = 56  # how far back an earlier story can be developed by a new one
 _ATTRIBUTION = re.compile(r"\b(said|says|reported|reports|according to|told|announced|stated)\b")
 
@@ -48,7 +61,18 @@ def stories_from_items(
     past = [story_from_item(i, settings) for i in sectioned if i.origin == "past_issue"]
     articles = [i for i in sectioned if i.origin != "past_issue"] + list(supporting)
     groups = group_items(articles, settings, matching, history)
-    merged = [story_from_group(g, settings) for g in groups if any(i.section for i in g)]
+    standing = standing_keys([[i.text for i in g] for g in groups])
+    merged = []
+    for g in groups:
+        if not any(i.section for i in g):
+            continue
+        story = story_from_group(g, settings, standing)
+        if story.paragraph:
+            merged.append(story)
+        else:
+            ids = ", ".join(str(i.id) for i in g)
+            log.warning("items %s: no sentence can stand in the review (%s)", ids,
+                        story.paragraph_note)  # fmt: skip
     merged = continuity(merged, history, settings, matching)
     return [apply_edit(s, (edits or {}).get(s.key)) for s in past + merged]
 
@@ -68,9 +92,12 @@ def story_from_item(item: Item, settings: Settings) -> Story:
     """The story of a single item: a past issue's paragraph as written, else a composed one."""
     if item.origin != "past_issue":
         return story_from_group([item], settings)
+    undated = item.date_note.startswith(WEEK_START_NOTE)  # filed under its week's Monday only
     return Story(
         section=item.section or "",
-        date=local_day(item, settings),
+        date=None if undated else local_day(item, settings),
+        date_note="no date in the paragraph" if undated else item.date_note,
+        paragraph_note="a past issue's paragraph, as written",
         paragraph=item.text,
         items=(item,),
         credits=(credit(item, settings),),
@@ -81,8 +108,13 @@ def story_from_item(item: Item, settings: Settings) -> Story:
     )
 
 
-def story_from_group(group: list[Item], settings: Settings) -> Story:
-    """One event's story: the best-sourced report first, its paragraph, all outlets credited."""
+def story_from_group(
+    group: list[Item], settings: Settings, standing: frozenset[str] = frozenset()
+) -> Story:
+    """One event's story: the best-sourced report first, its paragraph, all outlets credited.
+
+    `standing` are sentences that recur in reports of other events (an outlet's standing text).
+    """
     ordered = sorted(group, key=lambda i: best_source_rank(i, settings))
     own = settings.digest.language
     writable = [i for i in ordered if (i.language or own) == own] or ordered  # one language
@@ -90,12 +122,16 @@ def story_from_group(group: list[Item], settings: Settings) -> Story:
         [Sentence(s, n) for s in sentences_of(i)] if i in writable else []
         for n, i in enumerate(ordered)
     ]
-    day = min((d for d in (local_day(i, settings) for i in group) if d), default=None)
-    para = compose(offers, day)
+    dated = [(d, i) for i in group if (d := local_day(i, settings))]
+    day, first = min(dated, key=lambda p: (p[0], p[1].id or 0)) if dated else (None, None)
+    speakers = [credit(i, settings).name for i in ordered]
+    para = compose(offers, day, speakers, standing)
     section, score = story_section(group)
     return Story(
         section=section,
         date=para.start or day,
+        date_note=date_note(para, first),
+        paragraph_note=paragraph_note(para),
         paragraph=para.text,
         items=tuple(ordered),
         credits=credits(sorted(group, key=_item_order), settings),
@@ -120,7 +156,26 @@ def best_source_rank(item: Item, settings: Settings) -> tuple:
 
 def sentences_of(item: Item) -> list[str]:
     """The item's sentences fit for a paragraph, trimmed of datelines and relative times."""
-    return [t for t in (trim(s) for s in split_sentences(item.text)) if usable(t)]
+    return [t for t in (trim(s) for s in split_sentences(clean(item.text))) if usable(t)]
+
+
+def date_note(para: Paragraph, first: Item | None) -> str:
+    """How the story's date was found, in words, for the editor."""
+    if para.date_basis == "text":
+        return "the day the opening sentence names"
+    if first is None:
+        return "no date found in the reports"
+    how = f"{first.date_method}: {first.date_note}" if first.date_note else first.date_method
+    return f"the report's own date ({how})"
+
+
+def paragraph_note(para: Paragraph) -> str:
+    """How the paragraph was made: sentences extracted, and what was left out and why."""
+    why = ", ".join(f"{n} {reason}" for reason, n in sorted(para.left_out.items()))
+    note = "extracted from the reports"
+    if para.no_phrase:
+        note += f"; no date phrase: {para.no_phrase}"
+    return f"{note}; left out: {why}" if why else note
 
 
 def story_section(group: Sequence[Item]) -> tuple[str, float | None]:

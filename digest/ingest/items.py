@@ -14,6 +14,8 @@ from digest.ingest.pastissue import PastIssue, html_blocks, looks_like_issue, pa
 from digest.models import Document, Item
 from digest.settings.schema import Settings
 
+WEEK_START_NOTE = "no date in the paragraph: the first day of its week"  # a filing day, not a date
+
 
 def to_items(doc: Document, settings: Settings) -> list[Item]:
     """The items a document holds: the paragraphs of a past issue, or one extracted article."""
@@ -58,7 +60,7 @@ def past_issue_items(doc: Document, issue: PastIssue) -> list[Item]:
         elif day != issue.week.monday:
             note = "no date in the paragraph: the date of the one before it in its section"
         else:
-            note = "no date in the paragraph: the first day of its week"
+            note = WEEK_START_NOTE
         items.append(
             Item(
                 source_id=doc.source_id,

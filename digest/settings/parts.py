@@ -88,3 +88,26 @@ class FetchConfig(_Frozen):
     per_host: int = Field(default=2, ge=1)
     total: int = Field(default=8, ge=1)
     robots: bool = True
+
+
+class LinkPolicyConfig(_Frozen):
+    """Domains never linked (added to the shipped list of regime outlets) and those let through."""
+
+    forbid: tuple[str, ...] = ()  # "host", "host/path", or a glob over hosts ("pravda-*.com")
+    allow: tuple[str, ...] = ()  # exceptions to the shipped list and to `forbid`
+
+
+class LLMConfig(_Frozen):
+    """An OpenAI-compatible chat endpoint: base URL (…/v1), model, and the API key's variable."""
+
+    base_url: str = Field(min_length=1)
+    model: str = Field(min_length=1)
+    api_key_env: str | None = None  # the environment variable holding the key, if one is needed
+    timeout: float = Field(default=60.0, gt=0)
+
+
+class GenerateConfig(_Frozen):
+    """Generated paragraphs (off by default): kept only when every fact is in the reports."""
+
+    paragraphs: bool = False
+    max_words: int = Field(default=130, ge=20, le=150)

@@ -16,6 +16,9 @@ from digest.settings.parts import (  # noqa: F401 - re-exported: the settings' p
     DeskConfig,
     DeskUser,
     FetchConfig,
+    GenerateConfig,
+    LinkPolicyConfig,
+    LLMConfig,
     RecipientConfig,
     ScheduleConfig,
     SmtpConfig,
@@ -84,6 +87,9 @@ class Settings(_Frozen):
     desk: DeskConfig = DeskConfig()
     topic: TopicConfig = TopicConfig()
     fetch: FetchConfig = FetchConfig()
+    link_policy: LinkPolicyConfig = LinkPolicyConfig()
+    llm: LLMConfig | None = None  # an OpenAI-compatible endpoint (generated paragraphs)
+    generate: GenerateConfig = GenerateConfig()
     user_agent: str = "digest/0.1 (weekly briefing digest)"
     site_url: str | None = None  # where out/ is served, e.g. https://review.example.org/
     base_dir: Path = Path(".")

@@ -105,6 +105,9 @@ class Story:
     position: int | None = None  # the editor's place for it within its section
     date_note: str = ""  # how the date was found, for the editor ("" when there is none)
     paragraph_note: str = ""  # how the paragraph was made (extracted or generated, left out)
+    language: str | None = None  # the paragraph's language when it is not the digest's
+    waiting: bool = False  # reported only in another language: needs a paragraph in the digest's
+    translated: bool = False  # the paragraph is a machine translation of the reports' lead
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,8 @@ class Issue:
     sign_off: str
     accent_color: str = "#8b1e2d"
     logo: str | None = None
+    # stories that wait for a paragraph in the digest's language: in the draft, never built
+    waiting: tuple[Story, ...] = ()
 
     @property
     def story_count(self) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -88,6 +89,10 @@ def issue_for_week(settings: Settings, store: Store, week: Week) -> Issue:
         from digest.compose.generate import generate_paragraphs
 
         stories = generate_paragraphs(stories, settings)
+    if settings.translate is not None:
+        from digest.compose.translate import translate_waiting
+
+        stories = translate_waiting(stories, settings)
     return build_issue(week, enforce(stories, settings), settings)
 
 
@@ -115,7 +120,8 @@ def build_weeks(
     failures: list[str] = []
     for week in weeks:
         try:
-            paths += write_built(settings, issue_for_week(settings, store, week), formats)
+            issue = replace(issue_for_week(settings, store, week), waiting=())  # draft only
+            paths += write_built(settings, issue, formats)
         except BuildError as exc:
             paths += exc.paths
             failures += exc.failures

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import json
 import logging
 
 import click
@@ -79,15 +80,27 @@ def exclude(settings: Settings, item: int, undo: bool, who: str | None) -> None:
 
 @click.command()
 @click.option("-w", "--week", required=True, help="ISO week, e.g. 2025-W03.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="The draft as JSON, in the built issue's shape."
+)
 @common
-def review(settings: Settings, week: str) -> None:
+def review(settings: Settings, week: str, as_json: bool) -> None:
     """Print the week's draft by section, low-confidence items marked, then its coverage.
 
-    Example: digest review --week 2025-W03
+    With --json: the draft in the shape of the built issue's JSON, the stories that wait for a
+    paragraph in the digest's language included under "waiting".
+
+    Example: digest review --week 2025-W03 --json
     """
     threshold = review_threshold(settings)
     draft = load_draft(settings, run.open_store(settings), parse_week(week), threshold)
-    for line in draft_lines(draft) + coverage_lines(draft):
+    if as_json:
+        from digest.render.jsonout import document
+
+        text = json.dumps(document(draft.issue), ensure_ascii=False, indent=2, sort_keys=True)
+        click.echo(text)
+        return
+    for line in draft_lines(draft) + waiting_lines(draft) + coverage_lines(draft):
         out.print(line, markup=False, highlight=False)
 
 
@@ -122,6 +135,21 @@ def draft_lines(draft: Draft) -> list[str]:
                 lines.append(f"    ({made})")
             for item in story.items:
                 lines.append("    " + _item_line(draft, item))
+    return lines
+
+
+def waiting_lines(draft: Draft) -> list[str]:
+    """The stories reported only in another language: their lead, waiting for a paragraph."""
+    waiting = draft.issue.waiting
+    if not waiting:
+        return []
+    lines = ["", f"Waiting for a paragraph in {draft.issue.language} ({len(waiting)})"]
+    for story in waiting:
+        day = story.date.isoformat() if story.date else "undated"
+        lines.append(f"  {story.key:<8} {day} {story.section} [{story.language}]")
+        lead = story.paragraph if len(story.paragraph) <= 160 else story.paragraph[:159] + "…"
+        lines.append(f"    {lead}")
+        lines.append(f"    ({story.paragraph_note})")
     return lines
 
 

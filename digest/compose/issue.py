@@ -12,10 +12,15 @@ from digest.weeks import Week, format_day, format_range
 
 
 def build_issue(week: Week, stories: list[Story], settings: Settings) -> Issue:
-    """Assemble the week's Issue: everything the templates need, nothing left to compute."""
+    """Assemble the week's Issue: everything the templates need, nothing left to compute.
+
+    Stories that wait for a paragraph in the digest's language go to `waiting` (the draft shows
+    them), not into the sections."""
+    ready = [s for s in stories if not s.waiting]
+    waiting = tuple(sorted((as_text(s) for s in stories if s.waiting), key=story_order))
     sections = []
     for number, section in enumerate(settings.ordered_sections, start=1):
-        chosen = sorted((as_text(s) for s in stories if s.section == section.id), key=story_order)
+        chosen = sorted((as_text(s) for s in ready if s.section == section.id), key=story_order)
         sections.append(
             IssueSection(
                 id=section.id,
@@ -41,6 +46,7 @@ def build_issue(week: Week, stories: list[Story], settings: Settings) -> Issue:
         sign_off=ident.sign_off,
         accent_color=ident.accent_color,
         logo=ident.logo,
+        waiting=waiting,
     )
 
 

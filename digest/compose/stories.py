@@ -127,11 +127,17 @@ def story_from_group(
     speakers = [credit(i, settings).name for i in ordered]
     para = compose(offers, day, speakers, standing)
     section, score = story_section(group)
+    foreign = next((i.language for i in writable if (i.language or own) != own), None)
+    note = paragraph_note(para)
+    if foreign:
+        note = f"reported only in {foreign}: the lead in the original, needs a paragraph in {own}"
     return Story(
         section=section,
         date=para.start or day,
         date_note=date_note(para, first),
-        paragraph_note=paragraph_note(para),
+        paragraph_note=note,
+        language=foreign,
+        waiting=foreign is not None,
         paragraph=para.text,
         items=tuple(ordered),
         credits=credits(sorted(group, key=_item_order), settings),
@@ -246,7 +252,15 @@ def apply_edit(story: Story, edit: StoryEdit | None) -> Story:
     story = replace(story, position=edit.position)
     if not edit.paragraph:
         return story
-    return replace(story, paragraph=edit.paragraph, sentence_sources=(), edited=True)
+    return replace(
+        story,
+        paragraph=edit.paragraph,
+        sentence_sources=(),
+        edited=True,
+        language=None,
+        waiting=False,
+        translated=False,
+    )
 
 
 def story_key(items: Sequence[Item]) -> str:

@@ -172,11 +172,10 @@ def edited_issue(settings: Settings, store: Store, week: Week) -> Issue:
 
 
 def find_story(issue: Issue, key: str) -> Story:
-    """The story with this key in the issue, or a DigestError naming it."""
-    for section in issue.sections:
-        for story in section.stories:
-            if story.key == key:
-                return story
+    """The story with this key in the issue (or among those waiting), or a DigestError naming it."""
+    for story in [s for section in issue.sections for s in section.stories] + list(issue.waiting):
+        if story.key == key:
+            return story
     raise DigestError(f"no story {key} in the {issue.week} draft")
 
 

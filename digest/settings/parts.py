@@ -106,6 +106,16 @@ class LLMConfig(_Frozen):
     timeout: float = Field(default=60.0, gt=0)
 
 
+class TranslateConfig(_Frozen):
+    """Machine translation of stories reported only in other languages (off unless configured):
+    a self-hosted LibreTranslate server, or the `llm:` chat endpoint."""
+
+    service: Literal["libretranslate", "chat"]
+    base_url: str | None = None  # LibreTranslate's address, e.g. http://127.0.0.1:5000
+    api_key_env: str | None = None  # the environment variable holding its key, if it needs one
+    timeout: float = Field(default=60.0, gt=0, le=600)
+
+
 class GenerateConfig(_Frozen):
     """Generated paragraphs (off by default): kept only when every fact is in the reports."""
 

@@ -23,6 +23,7 @@ from digest.settings.parts import (  # noqa: F401 - re-exported: the settings' p
     ScheduleConfig,
     SmtpConfig,
     TopicConfig,
+    TranslateConfig,
     _Frozen,
 )
 
@@ -90,6 +91,7 @@ class Settings(_Frozen):
     link_policy: LinkPolicyConfig = LinkPolicyConfig()
     llm: LLMConfig | None = None  # an OpenAI-compatible endpoint (generated paragraphs)
     generate: GenerateConfig = GenerateConfig()
+    translate: TranslateConfig | None = None  # stories reported only in other languages
     user_agent: str = "digest/0.1 (weekly briefing digest)"
     site_url: str | None = None  # where out/ is served, e.g. https://review.example.org/
     base_dir: Path = Path(".")

@@ -51,10 +51,15 @@ def build_issue(week: Week, stories: list[Story], settings: Settings) -> Issue:
 
 
 def story_order(story: Story) -> tuple:
-    """The editor's positions first; then by date, number of sources (more first), first item."""
+    """The editor's positions first; then by date, number of sources (more first), first item.
+
+    A story without a printed date sorts by when its first report was filed (a past issue's
+    undated paragraph keeps its place among the dated ones)."""
     first = story.items[0].id if story.items and story.items[0].id is not None else 0
     placed = story.position is not None
-    return (not placed, story.position or 0, story.date or date.max, -len(story.credits), first)
+    filed = story.items[0].published if story.items else None
+    when = story.date or (filed.date() if filed else date.max)
+    return (not placed, story.position or 0, when, -len(story.credits), first)
 
 
 def as_text(story: Story) -> Story:

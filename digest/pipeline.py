@@ -10,7 +10,7 @@ from digest import publish
 from digest.compose.issue import build_issue
 from digest.compose.policy import enforce
 from digest.compose.stories import stories_from_items
-from digest.errors import BuildError, DigestError
+from digest.errors import BuildError, DigestError, EmptyIssueError
 from digest.ingest.collect import SourceResult, collect, source_status  # noqa: F401 - the stages
 from digest.label.topic import DEFAULT_TOPIC, Topic, is_relevant
 from digest.models import Issue, Item
@@ -72,27 +72,50 @@ def _week_items(store: Store, week: Week, settings: Settings) -> list[Item]:
     return store.items_for_week(week.label, *week.window(settings.zone))
 
 
-def build(settings: Settings, store: Store, week: Week, formats: Sequence[str] = ()) -> list[Path]:
-    """Render the week's issue in every format (or those named) and write them to out/."""
-    return build_weeks(settings, store, [week], formats)
+def build(
+    settings: Settings,
+    store: Store,
+    week: Week,
+    formats: Sequence[str] = (),
+    allow_empty: bool = False,
+) -> list[Path]:
+    """Render the week's issue in every format (or those named) and write them to out/.
+
+    A week without stories raises EmptyIssueError (nothing written) unless allow_empty.
+    """
+    return build_weeks(settings, store, [week], formats, allow_empty=allow_empty)
 
 
 def build_weeks(
-    settings: Settings, store: Store, weeks: Sequence[Week], formats: Sequence[str] = ()
+    settings: Settings,
+    store: Store,
+    weeks: Sequence[Week],
+    formats: Sequence[str] = (),
+    allow_empty: bool = False,
+    skip_empty: bool = False,
 ) -> list[Path]:
     """Build several weeks' issues, then the archive index and feed once.
 
     A format that cannot be made (no Pango for the PDF, say) does not stop the others: they are
     written, and a BuildError then names what failed and carries the paths that were written.
+    A week without stories is refused (EmptyIssueError, before anything is written), skipped
+    with a warning (skip_empty, for --all), or built all the same (allow_empty).
     """
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise DigestError(f"unknown format: {', '.join(unknown)} (expected: {', '.join(FORMATS)})")
+    issues = [issue_for_week(settings, store, week) for week in weeks]
+    empty = [i.week for i in issues if i.story_count == 0]
+    if empty and not allow_empty and not skip_empty:
+        raise EmptyIssueError(empty[0])
     paths: list[Path] = []
     failures: list[str] = []
-    for week in weeks:
+    for issue in issues:
+        if issue.story_count == 0 and not allow_empty:
+            log.warning("%s: no stories, not built", issue.week)
+            continue
         try:
-            paths += write_built(settings, issue_for_week(settings, store, week), formats)
+            paths += write_built(settings, issue, formats)
         except BuildError as exc:
             paths += exc.paths
             failures += exc.failures

@@ -1,6 +1,5 @@
 """The command line: help everywhere, one-line errors, and the seeds built into a real PDF."""
 
-import json
 import re
 import subprocess
 import sys

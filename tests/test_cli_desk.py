@@ -76,3 +76,123 @@ def test_every_command_has_help_ending_with_an_example():
         assert invoke(command, "--help").exit_code == 0
         assert command.help.strip().splitlines()[-1].strip().startswith("Example: digest ")
     assert "127.0.0.1" in invoke(cli_desk.desk, "--help").output
+
+
+DRILL = (
+    "Belarusian and Russian units began joint drills near Hrodna on Tuesday, the defence "
+    "ministry in Minsk said, with 1,200 troops, 80 armoured vehicles and Iskander launchers "
+    "taking part in the exercise called Union Shield near the Polish border."
+)
+REPORTS = [  # three reports of one event, and one of another
+    ("drills-a", "Drills begin near Hrodna", DRILL, "military", 0.91),
+    ("drills-b", "Union Shield drills near Hrodna", DRILL.replace("began", "started"), "military",
+     0.88),  # fmt: skip
+    ("drills-c", "Iskander launchers at Hrodna drills", "Reports said 1,200 troops and 80 "
+     "armoured vehicles joined the Union Shield drills near Hrodna, where Iskander launchers "
+     "were seen, according to the ministry in Minsk on Tuesday.", "military", 0.86),  # fmt: skip
+    ("vote", "Parliament sets a date", "The House of Representatives in Minsk said on Wednesday "
+     "that it would hold a vote on the new budget law, according to its speaker, who named "
+     "February as the month of the final reading.", "political", 0.9),  # fmt: skip
+]
+
+
+@pytest.fixture
+def story_config(tmp_path: Path) -> Path:
+    """A config whose store holds a three-report story (items 1-3) and a one-report story (4)."""
+    import hashlib
+    from datetime import UTC, datetime
+
+    from digest.models import Item
+    from digest.store import Store
+
+    text = (ROOT / "sources.yaml").read_text(encoding="utf-8")
+    text = text.replace("sqlite:///digest.db", f"sqlite:///{tmp_path}/t.db")
+    text = text.replace("output_dir: out", f"output_dir: {tmp_path}/out")
+    path = tmp_path / "sources.yaml"
+    path.write_text(text, encoding="utf-8")
+    store = Store(load_settings(path).database_url)
+    day = datetime(2025, 1, 14, 10, 0, tzinfo=UTC)
+    store.add_items(
+        Item(
+            source_id="seeds",
+            url=f"https://news.example.org/{slug}",
+            canonical_url=f"https://news.example.org/{slug}",
+            title=title,
+            text=body,
+            published=day,
+            date_method="meta",
+            content_hash=hashlib.sha256(body.encode()).hexdigest(),
+            fetched_at=day,
+            language="en",
+            outlet=f"Outlet {n}",
+        )
+        for n, (slug, title, body, _, _) in enumerate(REPORTS, start=1)
+    )
+    store.set_labels([(n, r[3], r[4], True) for n, r in enumerate(REPORTS, start=1)])
+    return path
+
+
+def _draft(config: Path) -> dict[str, list[tuple[str, list[int]]]]:
+    """The week's draft as `digest stories` and the desk build it: section -> (key, item ids)."""
+    from digest import pipeline
+    from digest.weeks import parse_week
+
+    settings = load_settings(config)
+    issue = pipeline.issue_for_week(settings, pipeline.open_store(settings), parse_week("2025-W03"))
+    return {
+        s.id: [(story.key, [i.id for i in story.items]) for story in s.stories]
+        for s in issue.sections
+        if s.stories
+    }
+
+
+def test_moving_a_story_by_its_key_moves_all_its_reports(story_config):
+    assert _draft(story_config) == {"military": [("i1", [1, 2, 3])], "political": [("i4", [4])]}
+    result = invoke(cli_desk.move, "-c", str(story_config), "i1", "political", "--as", "anna")
+    assert result.exit_code == 0, result.output
+    assert "story i1 (3 reports) is now in political" in result.output
+    assert _draft(story_config) == {"political": [("i1", [1, 2, 3]), ("i4", [4])]}
+    review = invoke(cli_desk.review, "-c", str(story_config), "--week", "2025-W03").output
+    assert "1. MILITARY DEVELOPMENTS (0)" in review and "2. POLITICAL DEVELOPMENTS (2)" in review
+
+
+def test_moving_one_report_out_of_a_story_says_so_and_splits_it(story_config):
+    result = invoke(cli_desk.move, "-c", str(story_config), "2", "political", "--as", "anna")
+    assert result.exit_code == 0, result.output
+    line = " ".join(result.output.split())
+    assert line == (
+        "item 2 leaves story i1 (3 reports; the other 2 stay in military as i1) "
+        "and is now in political (story i2)"
+    )
+    assert _draft(story_config) == {
+        "military": [("i1", [1, 3])],
+        "political": [("i2", [2]), ("i4", [4])],
+    }
+    review = invoke(cli_desk.review, "-c", str(story_config), "--week", "2025-W03").output
+    assert "1. MILITARY DEVELOPMENTS (1)" in review and "2. POLITICAL DEVELOPMENTS (2)" in review
+    # Moving it back into the story's section joins it to the story again.
+    result = invoke(cli_desk.move, "-c", str(story_config), "#2", "military", "--as", "anna")
+    assert "item 2 is now in military (story i1)" in result.output
+    assert _draft(story_config)["military"] == [("i1", [1, 2, 3])]
+
+
+def test_excluding_a_story_by_key_and_taking_it_back(story_config):
+    result = invoke(cli_desk.exclude, "-c", str(story_config), "i1", "--as", "anna")
+    assert "story i1 (3 reports) is excluded" in result.output
+    assert _draft(story_config) == {"political": [("i4", [4])]}
+    result = invoke(cli_desk.exclude, "-c", str(story_config), "i1", "--undo", "--as", "anna")
+    assert result.exit_code == 0, result.output
+    assert "story i1 is included again (items 1, 2, 3)" in result.output
+    assert _draft(story_config)["military"] == [("i1", [1, 2, 3])]
+    again = invoke(cli_desk.exclude, "-c", str(story_config), "i1", "--undo", "--as", "anna")
+    assert again.exit_code != 0 and "not excluded" in str(again.exception)
+    one = invoke(cli_desk.exclude, "-c", str(story_config), "3", "--as", "anna")
+    assert "item 3 leaves story i1 (3 reports; the other 2 stay in military as i1)" in " ".join(
+        one.output.split()
+    )
+
+
+def test_a_key_that_is_neither_story_nor_item_is_refused(story_config):
+    result = invoke(cli_desk.move, "-c", str(story_config), "story-1", "political")
+    assert result.exit_code != 0
+    assert "neither a story key (i36) nor an item id (5)" in str(result.exception)

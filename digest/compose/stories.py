@@ -61,7 +61,29 @@ def group_items(
         return []
     index = EventIndex([_report(i, settings) for i in items], [i.text for i in history])
     groups = [[items[n] for n in group] for group in clusters(index, matching)]
-    return [sorted(g, key=_item_order) for g in groups]
+    split = [part for g in groups for part in editor_split(g)]
+    return [sorted(g, key=_item_order) for g in split]
+
+
+def editor_split(group: list[Item]) -> list[list[Item]]:
+    """An event's items split where the editor placed some in another section: items the editor
+    moved to section S stay together (a story of S), apart from the model-placed rest, unless
+    the rest is in S too. So moving one report out of a story takes it out, and moving every
+    report of a story keeps the story whole."""
+    placed: dict[str, list[Item]] = {}
+    for item in group:
+        if item.section_override:
+            placed.setdefault(item.section_override, []).append(item)
+    rest = [i for i in group if not i.section_override]
+    if not placed:
+        return [group]
+    if rest:
+        # the rest's section by vote; supporting reports alone (no section) join the first part
+        voted = story_section(rest)[0] if any(i.section for i in rest) else next(iter(placed))
+        if voted not in placed:
+            return [rest, *placed.values()]
+        placed[voted] = rest + placed[voted]
+    return list(placed.values())
 
 
 def story_from_item(item: Item, settings: Settings) -> Story:

@@ -85,14 +85,31 @@ DRILL = (
 )
 REPORTS = [  # three reports of one event, and one of another
     ("drills-a", "Drills begin near Hrodna", DRILL, "military", 0.91),
-    ("drills-b", "Union Shield drills near Hrodna", DRILL.replace("began", "started"), "military",
-     0.88),  # fmt: skip
-    ("drills-c", "Iskander launchers at Hrodna drills", "Reports said 1,200 troops and 80 "
-     "armoured vehicles joined the Union Shield drills near Hrodna, where Iskander launchers "
-     "were seen, according to the ministry in Minsk on Tuesday.", "military", 0.86),  # fmt: skip
-    ("vote", "Parliament sets a date", "The House of Representatives in Minsk said on Wednesday "
-     "that it would hold a vote on the new budget law, according to its speaker, who named "
-     "February as the month of the final reading.", "political", 0.9),  # fmt: skip
+    (
+        "drills-b",
+        "Union Shield drills near Hrodna",
+        DRILL.replace("began", "started"),
+        "military",
+        0.88,
+    ),  # fmt: skip
+    (
+        "drills-c",
+        "Iskander launchers at Hrodna drills",
+        "Reports said 1,200 troops and 80 "
+        "armoured vehicles joined the Union Shield drills near Hrodna, where Iskander launchers "
+        "were seen, according to the ministry in Minsk on Tuesday.",
+        "military",
+        0.86,
+    ),  # fmt: skip
+    (
+        "vote",
+        "Parliament sets a date",
+        "The House of Representatives in Minsk said on Wednesday "
+        "that it would hold a vote on the new budget law, according to its speaker, who named "
+        "February as the month of the final reading.",
+        "political",
+        0.9,
+    ),  # fmt: skip
 ]
 
 

@@ -213,3 +213,18 @@ def test_a_key_that_is_neither_story_nor_item_is_refused(story_config):
     result = invoke(cli_desk.move, "-c", str(story_config), "story-1", "political")
     assert result.exit_code != 0
     assert "neither a story key (i36) nor an item id (5)" in str(result.exception)
+
+
+def test_review_marks_low_exactly_the_items_it_counts(story_config):
+    """LOW marks the model-placed items under the threshold, and the count is of those marks."""
+    from digest.store import Store
+
+    store = Store(load_settings(story_config).database_url)
+    store.set_labels([(3, "military", 0.31, True), (4, "political", 0.35, True)])
+    db.set_section(store, [4], "political", db.Change("anna", "move", "2025-W03/item:4"))
+    result = invoke(cli_desk.review, "-c", str(story_config), "--week", "2025-W03")
+    lines = result.output.splitlines()
+    marked = [line.split()[0] for line in lines if line.startswith("    #") and " LOW " in line]
+    assert marked == ["#3"]  # item 4 is as low, but the editor has placed it
+    (confidence,) = [line for line in lines if line.startswith("  confidence:")]
+    assert f"; {len(marked)} of 4 marked LOW" in confidence

@@ -191,3 +191,23 @@ def test_password_hashes(settings):
     )
     with pytest.raises(DigestError, match="desk user 'x': password hash is not"):
         auth.credentials(bad, {})
+
+
+def test_the_count_to_check_is_the_marked_cards_and_links_to_them(client, store):
+    """One rule: the number "to check" equals the cards marked low, and links to each of them."""
+    from bs4 import BeautifulSoup
+
+    log_in(client)
+    page = BeautifulSoup(client.get(DRAFT).text, "html.parser")
+    marked = [a["id"] for a in page.select("article.story.low")]
+    assert marked == ["story-i2", "story-i5"]  # the fixture's 0.48 and 0.52 under 0.6
+    count = page.find(id="to-check")
+    assert count.get_text(strip=True) == f"{len(marked)} stories to check"
+    links = [count["href"]] + [a["href"] for a in page.select(".check-list a")]
+    assert links == ["#story-i2", "#story-i2", "#story-i5"]
+    assert all(page.find(id=href[1:]) is not None for href in links)
+    # An editor's decision takes the card off the list, and the count with it.
+    db.set_section(store, [2], "military", db.Change("anna", "move", "2025-W03/item:2"))
+    page = BeautifulSoup(client.get(DRAFT).text, "html.parser")
+    assert [a["id"] for a in page.select("article.story.low")] == ["story-i5"]
+    assert page.find(id="to-check").get_text(strip=True) == "1 story to check"

@@ -113,7 +113,9 @@ def draft_lines(draft: Draft) -> list[str]:
     """The draft by section: each story's items with their confidence, low ones marked."""
     issue = draft.issue
     lines = [f"{issue.title} ({draft.week.label}, {draft.state.status})"]
-    lines.append(f"review threshold {draft.threshold:.2f}; LOW marks items under it")
+    lines.append(
+        f"review threshold {draft.threshold:.2f}; LOW marks items the model placed under it"
+    )
     for section in issue.sections:
         lines += ["", f"{section.number}. {section.heading} ({len(section.stories)})"]
         for story in section.stories:
@@ -143,7 +145,10 @@ def coverage_lines(draft: Draft) -> list[str]:
     spread = cover.spread()
     if spread:
         figures = " ".join(f"{k} {v:.2f}" for k, v in spread.items())
-        lines.append(f"  confidence: {figures}; {cover.low} of {len(cover.scores)} under threshold")
+        lines.append(
+            f"  confidence: {figures}; {cover.low} of {len(cover.scores)} marked LOW"
+            f" (placed by the model under {draft.threshold:.2f})"
+        )
     else:
         lines.append("  confidence: nothing scored")
     lines.append(f"  left out of the draft: {len(draft.left_out)}")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from digest import publish
 from digest.compose.issue import build_issue
 from digest.compose.policy import enforce
 from digest.compose.stories import stories_from_items
 from digest.errors import BuildError, DigestError, EmptyIssueError
-from digest.ingest.collect import SourceResult, collect, source_status  # noqa: F401 - the stages
 from digest.label.topic import DEFAULT_TOPIC, Topic, is_relevant
 from digest.models import Issue, Item
 from digest.render import FORMATS
@@ -25,6 +25,34 @@ HISTORY_WEEKS = 8  # how far back an event counts as already reported
 MODEL_LANGUAGES = ("en",)  # the training corpus is English; others wait for the editor
 
 
+if TYPE_CHECKING:
+    from digest.ingest.collect import SourceResult  # noqa: F401 - named by deliver.CycleReport
+
+
+def collect(*args, **kwargs):
+    """Read the sources and store new items (ingest.collect.collect, imported when needed:
+    a build must not pay for trafilatura and the fetcher)."""
+    from digest.ingest.collect import collect as run_collect
+
+    return run_collect(*args, **kwargs)
+
+
+def source_status(*args, **kwargs):
+    """Each source's last run, success and error (ingest.collect.source_status)."""
+    from digest.ingest.collect import source_status as status
+
+    return status(*args, **kwargs)
+
+
+def __getattr__(name: str):
+    """`run.SourceResult` still names the collect stage's record, imported on first use."""
+    if name == "SourceResult":
+        from digest.ingest.collect import SourceResult
+
+        return SourceResult
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def open_store(settings: Settings) -> Store:
     """The configured database, migrated to the newest schema."""
     return Store(settings.database_url)
@@ -32,12 +60,11 @@ def open_store(settings: Settings) -> Store:
 
 def classify(settings: Settings, store: Store, everything: bool = False) -> int:
     """Label stored items with the section model; editors' overrides are never touched."""
-    from digest.label.training import current_model
-
-    todo = store.all_items() if everything else store.unlabelled_items()
+    todo = store.all_items() if everything else store.unlabelled_items(MODEL_LANGUAGES)
     todo = [i for i in todo if i.text.strip() and i.language in (*MODEL_LANGUAGES, None)]
     if not todo:
         return 0
+    from digest.label.training import current_model  # sklearn: only when there is work
     model = current_model(settings)
     predictions = model.predict([_model_text(i) for i in todo])
     topic = topic_of(settings)

@@ -2,6 +2,8 @@
 weeks before it, which continuity reads) built with 10,000, 100,000 and 1,000,000 stored items.
 
 Run: .venv/bin/python bench/store_growth.py [--sizes 10000,100000,1000000] [--format json ...]
+     .venv/bin/python bench/store_growth.py --sizes 20000 --week-items 1000,4000  (growth with
+     the week's own items: the same store, a bigger week)
 The filler items are older reports (labelled, as `digest classify` leaves them, and a share of
 unlabelled ones in Russian, which the model never labels), inserted in bulk with one SQL
 statement per chunk. Each build runs in a fresh process; its wall and CPU seconds and peak RSS
@@ -13,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -134,14 +135,44 @@ def build(config: Path, formats: list[str]) -> tuple[float, float, int]:
     return float(wall), float(cpu), int(rss) // 1024
 
 
+def week_sizes(args: argparse.Namespace, size: int, weeks: list[int]) -> None:
+    """Build weeks of growing size over the same history and filler; print time per item."""
+    from digest.settings.loading import load_settings
+    from digest.store import Store
+
+    results = []
+    for count in weeks:
+        folder = Path(tempfile.mkdtemp(prefix="bench-week-"))
+        config = write_config(folder)
+        url = load_settings(str(config)).database_url
+        Store(url).close()
+        rng = random.Random(11)
+        history_start = WEEK_START - timedelta(days=7 * HISTORY_WEEKS)
+        insert(url, rows(rng, 1, count, WEEK_START, WEEK_START + timedelta(days=7)))
+        insert(url, rows(rng, count + 1, WEEK_ITEMS * HISTORY_WEEKS, history_start, WEEK_START))
+        stored = count + WEEK_ITEMS * HISTORY_WEEKS
+        old_end = history_start - timedelta(days=1)
+        insert(url, rows(rng, stored + 1, size - stored, old_end - timedelta(days=1460), old_end))
+        wall, cpu, rss = build(config, args.formats)
+        results.append((count, wall, cpu, rss))
+        print(f"week of {count:,} items: build {wall:.2f} s wall, {cpu:.2f} s CPU, "
+              f"peak RSS {rss} MB", flush=True)  # fmt: skip
+    (n0, _, c0, _), (n1, _, c1, _) = results[0], results[-1]
+    print(f"{n1:,} vs {n0:,} items (x{n1 / n0:.1f}): CPU x{c1 / c0:.2f}")
+
+
 def main() -> None:
     """Grow the store step by step and print the build's cost at each size."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--format", dest="formats", action="append", default=[])
     parser.add_argument("--repeat", type=int, default=1, help="builds at each size (median)")
+    parser.add_argument("--week-items", help="instead: build weeks of these sizes (e.g. 1000,4000)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    if args.week_items:
+        week_sizes(args, sizes[0], [int(n) for n in args.week_items.split(",")])
+        return
     from digest.settings.loading import load_settings
     from digest.store import Store
 

@@ -65,6 +65,7 @@ def classify(settings: Settings, store: Store, everything: bool = False) -> int:
     if not todo:
         return 0
     from digest.label.training import current_model  # sklearn: only when there is work
+
     model = current_model(settings)
     predictions = model.predict([_model_text(i) for i in todo])
     topic = topic_of(settings)

@@ -12,7 +12,7 @@ from digest.desk.auth import verify_password
 from digest.settings.loading import load_settings
 from digest.store import editing as db
 from tests.conftest import ROOT
-from tests.desk_fixture import load_week
+from tests.desk_fixture import load_event_story, load_week
 
 
 @pytest.fixture
@@ -78,74 +78,15 @@ def test_every_command_has_help_ending_with_an_example():
     assert "127.0.0.1" in invoke(cli_desk.desk, "--help").output
 
 
-DRILL = (
-    "Belarusian and Russian units began joint drills near Hrodna on Tuesday, the defence "
-    "ministry in Minsk said, with 1,200 troops, 80 armoured vehicles and Iskander launchers "
-    "taking part in the exercise called Union Shield near the Polish border."
-)
-REPORTS = [  # three reports of one event, and one of another
-    ("drills-a", "Drills begin near Hrodna", DRILL, "military", 0.91),
-    (
-        "drills-b",
-        "Union Shield drills near Hrodna",
-        DRILL.replace("began", "started"),
-        "military",
-        0.88,
-    ),  # fmt: skip
-    (
-        "drills-c",
-        "Iskander launchers at Hrodna drills",
-        "Reports said 1,200 troops and 80 "
-        "armoured vehicles joined the Union Shield drills near Hrodna, where Iskander launchers "
-        "were seen, according to the ministry in Minsk on Tuesday.",
-        "military",
-        0.86,
-    ),  # fmt: skip
-    (
-        "vote",
-        "Parliament sets a date",
-        "The House of Representatives in Minsk said on Wednesday "
-        "that it would hold a vote on the new budget law, according to its speaker, who named "
-        "February as the month of the final reading.",
-        "political",
-        0.9,
-    ),  # fmt: skip
-]
-
-
 @pytest.fixture
 def story_config(tmp_path: Path) -> Path:
     """A config whose store holds a three-report story (items 1-3) and a one-report story (4)."""
-    import hashlib
-    from datetime import UTC, datetime
-
-    from digest.models import Item
-    from digest.store import Store
-
     text = (ROOT / "sources.yaml").read_text(encoding="utf-8")
     text = text.replace("sqlite:///digest.db", f"sqlite:///{tmp_path}/t.db")
     text = text.replace("output_dir: out", f"output_dir: {tmp_path}/out")
     path = tmp_path / "sources.yaml"
     path.write_text(text, encoding="utf-8")
-    store = Store(load_settings(path).database_url)
-    day = datetime(2025, 1, 14, 10, 0, tzinfo=UTC)
-    store.add_items(
-        Item(
-            source_id="seeds",
-            url=f"https://news.example.org/{slug}",
-            canonical_url=f"https://news.example.org/{slug}",
-            title=title,
-            text=body,
-            published=day,
-            date_method="meta",
-            content_hash=hashlib.sha256(body.encode()).hexdigest(),
-            fetched_at=day,
-            language="en",
-            outlet=f"Outlet {n}",
-        )
-        for n, (slug, title, body, _, _) in enumerate(REPORTS, start=1)
-    )
-    store.set_labels([(n, r[3], r[4], True) for n, r in enumerate(REPORTS, start=1)])
+    load_event_story(load_settings(path))
     return path
 
 

@@ -211,3 +211,23 @@ def test_the_count_to_check_is_the_marked_cards_and_links_to_them(client, store)
     page = BeautifulSoup(client.get(DRAFT).text, "html.parser")
     assert [a["id"] for a in page.select("article.story.low")] == ["story-i5"]
     assert page.find(id="to-check").get_text(strip=True) == "1 story to check"
+
+
+def test_an_item_moved_out_of_a_story_shows_as_its_own_card(settings):
+    """After the CLI's item move, the desk shows the report apart, in the section it was put in."""
+    from bs4 import BeautifulSoup
+
+    from digest.editorial import operations as editing
+    from tests.desk_fixture import load_event_story
+
+    store = load_event_story(settings)
+    message = editing.move(settings, store, "2", "political", "anna")
+    assert message.startswith("item 2 leaves story i1 (3 reports")
+    with TestClient(create_app(settings, environ=ENV, threshold=0.6)) as client:
+        log_in(client)
+        page = BeautifulSoup(client.get(DRAFT).text, "html.parser")
+    cards = {
+        section["id"]: [a["id"] for a in section.select("article.story")]
+        for section in page.select("section.section")
+    }
+    assert cards["sec-military"] == ["story-i1"] and "story-i2" in cards["sec-political"]

@@ -170,11 +170,14 @@ class EventIndex:
         out = _weighted(self.text, self.anchors, self.cyrillic, self.cyrillic, matching)
         days = _ordinals(self.reports)
         undated = np.isnan(days)
-        either = undated[:, None] | undated[None, :]
-        with np.errstate(invalid="ignore"):
-            far = np.abs(days[:, None] - days[None, :]) > matching.max_days
-        out[either] -= matching.undated_margin
-        out[~either & far] = -1.0
+        gap = np.subtract.outer(np.where(undated, 0.0, days), np.where(undated, 0.0, days))
+        far = np.abs(gap, out=gap) > matching.max_days
+        del gap  # the matrices are n x n: keep as few alive at once as possible
+        if undated.any():
+            either = undated[:, None] | undated[None, :]
+            out[either] -= matching.undated_margin
+            far &= ~either
+        out[far] = -1.0
         return out
 
     def cross_scores(self, matching: Matching) -> tuple[np.ndarray, np.ndarray]:
@@ -202,9 +205,11 @@ def _is_anchor(token: str) -> bool:
 def _weighted(text, anchors, left_cyrillic, right_cyrillic, matching: Matching) -> np.ndarray:
     """The pair scores: weighted text and anchor cosines, anchors alone across scripts."""
     w = matching.text_weight
-    out = w * text + (1 - w) * anchors
+    out = text * w
+    out += anchors * (1 - w)
     across = left_cyrillic[:, None] != right_cyrillic[None, :]
-    out[across] = anchors[across]
+    if across.any():
+        out[across] = anchors[across]
     return out
 
 

@@ -60,3 +60,14 @@ class BuildError(DigestError):
 
 class LLMError(DigestError):
     """The chat endpoint failed or answered in a shape that is not a chat completion."""
+
+
+class EmptyIssueError(DigestError):
+    """A week with no stories: its issue is not built unless the caller allows an empty one."""
+
+    def __init__(self, week: str) -> None:
+        super().__init__(
+            f"the {week} issue would be empty (no stories stored for that week); "
+            "nothing was built (--allow-empty builds it anyway)"
+        )
+        self.week = week

@@ -8,13 +8,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from digest import publish
 from digest.compose.issue import build_issue
 from digest.compose.policy import enforce, forbidden_links
 from digest.compose.stories import stories_from_items
-from digest.errors import BuildError, DigestError
-from digest.ingest.collect import Progress, SourceResult, collect, source_status  # noqa: F401 - the stages
+from digest.errors import BuildError, DigestError, EmptyIssueError
 from digest.label.topic import DEFAULT_TOPIC, Topic, on_topic, relevance
 from digest.models import Issue, Item
 from digest.render import FORMATS
@@ -26,6 +26,34 @@ from digest.weeks import Week, parse_week, week_before, week_of_moment
 log = logging.getLogger(__name__)
 HISTORY_WEEKS = 8  # how far back an event counts as already reported
 MODEL_LANGUAGES = ("en",)  # the training corpus is English; others wait for the editor
+
+
+if TYPE_CHECKING:
+    from digest.ingest.collect import Progress, SourceResult
+
+
+def collect(*args, **kwargs):
+    """Read the sources and store new items (ingest.collect.collect, imported when needed:
+    a build must not pay for trafilatura and the fetcher)."""
+    from digest.ingest.collect import collect as run_collect
+
+    return run_collect(*args, **kwargs)
+
+
+def source_status(*args, **kwargs):
+    """Each source's last run, success and error (ingest.collect.source_status)."""
+    from digest.ingest.collect import source_status as status
+
+    return status(*args, **kwargs)
+
+
+def __getattr__(name: str):
+    """`run.SourceResult` still names the collect stage's record, imported on first use."""
+    if name == "SourceResult":
+        from digest.ingest.collect import SourceResult
+
+        return SourceResult
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def open_store(settings: Settings) -> Store:
@@ -48,12 +76,12 @@ def ingest(
 
 def classify(settings: Settings, store: Store, everything: bool = False) -> int:
     """Label stored items with the section model; editors' overrides are never touched."""
-    from digest.label.training import current_model
-
-    todo = store.all_items() if everything else store.unlabelled_items()
+    todo = store.all_items() if everything else store.unlabelled_items(MODEL_LANGUAGES)
     todo = [i for i in todo if i.text.strip() and i.language in (*MODEL_LANGUAGES, None)]
     if not todo:
         return 0
+    from digest.label.training import current_model  # sklearn: only when there is work
+
     model = current_model(settings)
     predictions = model.predict([_model_text(i) for i in todo])
     topic = topic_of(settings)
@@ -100,28 +128,50 @@ def _week_items(store: Store, week: Week, settings: Settings) -> list[Item]:
     return store.items_for_week(week.label, *week.window(settings.zone))
 
 
-def build(settings: Settings, store: Store, week: Week, formats: Sequence[str] = ()) -> list[Path]:
-    """Render the week's issue in every format (or those named) and write them to out/."""
-    return build_weeks(settings, store, [week], formats)
+def build(
+    settings: Settings,
+    store: Store,
+    week: Week,
+    formats: Sequence[str] = (),
+    allow_empty: bool = False,
+) -> list[Path]:
+    """Render the week's issue in every format (or those named) and write them to out/.
+
+    A week without stories raises EmptyIssueError (nothing written) unless allow_empty.
+    """
+    return build_weeks(settings, store, [week], formats, allow_empty=allow_empty)
 
 
 def build_weeks(
-    settings: Settings, store: Store, weeks: Sequence[Week], formats: Sequence[str] = ()
+    settings: Settings,
+    store: Store,
+    weeks: Sequence[Week],
+    formats: Sequence[str] = (),
+    allow_empty: bool = False,
+    skip_empty: bool = False,
 ) -> list[Path]:
     """Build several weeks' issues, then the archive index and feed once.
 
     A format that cannot be made (no Pango for the PDF, say) does not stop the others: they are
     written, and a BuildError then names what failed and carries the paths that were written.
+    A week without stories is refused (EmptyIssueError, before anything is written), skipped
+    with a warning (skip_empty, for --all), or built all the same (allow_empty).
     """
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise DigestError(f"unknown format: {', '.join(unknown)} (expected: {', '.join(FORMATS)})")
+    issues = [issue_for_week(settings, store, week) for week in weeks]
+    empty = [i.week for i in issues if i.story_count == 0]
+    if empty and not allow_empty and not skip_empty:
+        raise EmptyIssueError(empty[0])
     paths: list[Path] = []
     failures: list[str] = []
-    for week in weeks:
+    for issue in issues:
+        if issue.story_count == 0 and not allow_empty:
+            log.warning("%s: no stories, not built", issue.week)
+            continue
         try:
-            issue = replace(issue_for_week(settings, store, week), waiting=())  # draft only
-            paths += write_built(settings, issue, formats)
+            paths += write_built(settings, replace(issue, waiting=()), formats)  # draft only
         except BuildError as exc:
             paths += exc.paths
             failures += exc.failures

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -163,11 +164,29 @@ def read_entry(
 
 
 def read_archive(settings: Settings, published: Collection[str] = ()) -> list[ArchiveEntry]:
-    """Every issue built under out/, found by its JSON file, newest first; `published` weeks."""
+    """Every issue with content built under out/, found by its JSON file, newest first;
+    `published` weeks marked so. An issue built empty (`build --allow-empty`) is not listed."""
     out = settings.out_dir
     files = sorted(p for p in out.glob("*/*.json") if WEEK.match(p.parent.name))
     entries = [read_entry(p, settings, published) for p in files if not p.name.startswith(".")]
+    entries = [e for e in entries if e.story_count > 0]
     return sorted(entries, key=lambda e: (e.issue_date, e.week, e.id), reverse=True)
+
+
+def remove_issue(settings: Settings, week: str, published: Collection[str] = ()) -> list[Path]:
+    """Delete a built issue's folder out/<week>/ and rewrite the archive and feed without it.
+
+    Returns the files deleted; DigestError when the week is malformed or nothing was built.
+    """
+    if not WEEK.match(week):
+        raise DigestError(f"issue week must look like 2025-W03, got {week!r}")
+    folder = settings.out_dir / week
+    if not folder.is_dir():
+        raise DigestError(f"no built issue of {week} in {settings.out_dir}")
+    removed = sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink())
+    shutil.rmtree(folder)
+    write_archive(settings, published)
+    return removed
 
 
 def write_archive(settings: Settings, published: Collection[str] = ()) -> list[Path]:

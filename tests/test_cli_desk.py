@@ -12,7 +12,7 @@ from digest.desk.auth import verify_password
 from digest.settings.loading import load_settings
 from digest.store import editing as db
 from tests.conftest import write_config
-from tests.desk_fixture import load_week
+from tests.desk_fixture import load_event_story, load_week
 
 
 @pytest.fixture
@@ -71,3 +71,92 @@ def test_every_command_has_help_ending_with_an_example():
         assert invoke(command, "--help").exit_code == 0
         assert command.help.strip().splitlines()[-1].strip().startswith("Example: digest ")
     assert "127.0.0.1" in invoke(cli_desk.desk, "--help").output
+
+
+@pytest.fixture
+def story_config(tmp_path: Path) -> Path:
+    """A config whose store holds a three-report story (items 1-3) and a one-report story (4)."""
+    path = write_config(tmp_path)
+    load_event_story(load_settings(path))
+    return path
+
+
+def _draft(config: Path) -> dict[str, list[tuple[str, list[int]]]]:
+    """The week's draft as `digest stories` and the desk build it: section -> (key, item ids)."""
+    from digest import pipeline
+    from digest.weeks import parse_week
+
+    settings = load_settings(config)
+    issue = pipeline.issue_for_week(settings, pipeline.open_store(settings), parse_week("2025-W03"))
+    return {
+        s.id: [(story.key, [i.id for i in story.items]) for story in s.stories]
+        for s in issue.sections
+        if s.stories
+    }
+
+
+def test_moving_a_story_by_its_key_moves_all_its_reports(story_config):
+    assert _draft(story_config) == {"military": [("i1", [1, 2, 3])], "political": [("i4", [4])]}
+    result = invoke(cli_desk.move, "-c", str(story_config), "i1", "political", "--as", "anna")
+    assert result.exit_code == 0, result.output
+    assert "story i1 (3 reports) is now in political" in result.output
+    assert _draft(story_config) == {"political": [("i1", [1, 2, 3]), ("i4", [4])]}
+    review = invoke(cli_desk.review, "-c", str(story_config), "--week", "2025-W03").output
+    assert "1. MILITARY DEVELOPMENTS (0)" in review and "2. POLITICAL DEVELOPMENTS (2)" in review
+
+
+def test_moving_one_report_out_of_a_story_says_so_and_splits_it(story_config):
+    result = invoke(cli_desk.move, "-c", str(story_config), "2", "political", "--as", "anna")
+    assert result.exit_code == 0, result.output
+    line = " ".join(result.output.split())
+    assert line == (
+        "item 2 leaves story i1 (3 reports; the other 2 stay in military as i1) "
+        "and is now in political (story i2)"
+    )
+    assert _draft(story_config) == {
+        "military": [("i1", [1, 3])],
+        "political": [("i2", [2]), ("i4", [4])],
+    }
+    review = invoke(cli_desk.review, "-c", str(story_config), "--week", "2025-W03").output
+    assert "1. MILITARY DEVELOPMENTS (1)" in review and "2. POLITICAL DEVELOPMENTS (2)" in review
+    # Moving it back into the story's section joins it to the story again.
+    result = invoke(cli_desk.move, "-c", str(story_config), "#2", "military", "--as", "anna")
+    assert "item 2 is now in military (story i1)" in result.output
+    assert _draft(story_config)["military"] == [("i1", [1, 2, 3])]
+
+
+def test_excluding_a_story_by_key_and_taking_it_back(story_config):
+    result = invoke(cli_desk.exclude, "-c", str(story_config), "i1", "--as", "anna")
+    assert "story i1 (3 reports) is excluded" in result.output
+    assert _draft(story_config) == {"political": [("i4", [4])]}
+    result = invoke(cli_desk.exclude, "-c", str(story_config), "i1", "--undo", "--as", "anna")
+    assert result.exit_code == 0, result.output
+    assert "story i1 is included again (items 1, 2, 3)" in result.output
+    assert _draft(story_config)["military"] == [("i1", [1, 2, 3])]
+    again = invoke(cli_desk.exclude, "-c", str(story_config), "i1", "--undo", "--as", "anna")
+    assert again.exit_code != 0 and "not excluded" in str(again.exception)
+    one = invoke(cli_desk.exclude, "-c", str(story_config), "3", "--as", "anna")
+    assert "item 3 leaves story i1 (3 reports; the other 2 stay in military as i1)" in " ".join(
+        one.output.split()
+    )
+
+
+def test_a_key_that_is_neither_story_nor_item_is_refused(story_config):
+    result = invoke(cli_desk.move, "-c", str(story_config), "story-1", "political")
+    assert result.exit_code != 0
+    assert "neither a story key (i36) nor an item id (5)" in str(result.exception)
+
+
+def test_review_marks_low_exactly_the_items_it_counts(story_config):
+    """LOW marks the model-placed items under the threshold, and the count is of those marks."""
+    from digest.store import Store
+
+    store = Store(load_settings(story_config).database_url)
+    store.set_labels([(3, "military", 0.31, True), (4, "political", 0.35, True)])
+    db.set_section(store, [4], "political", db.Change("anna", "move", "2025-W03/item:4"))
+    result = invoke(cli_desk.review, "-c", str(story_config), "--week", "2025-W03")
+    lines = result.output.splitlines()
+    marked = [line.split()[0] for line in lines if line.startswith("    #") and " LOW " in line]
+    assert marked == ["#3"]  # item 4 is as low, but the editor has placed it
+    (confidence,) = [line for line in lines if line.startswith("  confidence:")]
+    assert f"; {len(marked)} of 4 marked LOW" in confidence

@@ -165,3 +165,65 @@ def test_seed_notes_explain_the_inference():
     page = clean_text(_seed("003"))
     note = find_date(list(page.byline_lines), list(page.paragraphs), REFERENCE).note
     assert "December 13" in note and "no year in the text" in note
+
+
+FETCHED = datetime(2025, 1, 16, 9, 0, tzinfo=UTC)  # the fetch time relative dates count from
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected", "method"),
+    [
+        ("Вчера, 14:30", datetime(2025, 1, 15, 14, 30, tzinfo=UTC), "byline"),
+        ("2 часа назад", datetime(2025, 1, 16, 7, 0, tzinfo=UTC), "byline"),
+        ("Опубликовано: вчера в 18:05", datetime(2025, 1, 15, 18, 5, tzinfo=UTC), "byline"),
+        ("учора, 10:15", datetime(2025, 1, 15, 10, 15, tzinfo=UTC), "byline"),
+        ("учора", datetime(2025, 1, 15, 12, 0, tzinfo=UTC), "byline"),
+        ("сёння", FETCHED, "byline"),  # noon would be after the fetch: capped at it
+        ("2 гадзіны таму", datetime(2025, 1, 16, 7, 0, tzinfo=UTC), "byline"),
+        ("14 студзеня 2025", datetime(2025, 1, 14, 12, 0, tzinfo=UTC), "byline"),
+        ("14 января 2025 г.", datetime(2025, 1, 14, 12, 0, tzinfo=UTC), "byline"),
+    ],
+)
+def test_russian_and_belarusian_bylines(byline: str, expected: datetime, method: str):
+    """Relative dates (dateparser) count from the fetch time; full dates keep today's rules."""
+    found = find_date([byline], ["Минск принимает делегацию соседей."], FETCHED)
+    assert (found.published, found.method) == (expected, method)
+    relative = any(w in byline.lower() for w in ("вчера", "назад", "учора", "сёння", "таму"))
+    assert ("relative date" in found.note) == relative
+
+
+def test_relative_date_on_the_opening_line_of_a_post():
+    """A Telegram-style post opening with "Вчера, 14:30" is dated the day before the fetch."""
+    found = find_date([], ["Вчера, 14:30", "В Минске прошло заседание."], FETCHED)
+    assert found.published == datetime(2025, 1, 15, 14, 30, tzinfo=UTC)
+    assert found.method == "text" and "against the reference 2025-01-16 09:00 UTC" in found.note
+
+
+def test_relative_words_inside_a_sentence_do_not_date_the_page():
+    """Only a short line of its own is a relative date; a sentence that says "вчера" is not."""
+    body = ["Министр заявил, что вчера провёл переговоры с коллегами из соседних стран и доволен."]
+    assert find_date([], body, FETCHED).method == "none"
+
+
+def test_a_relative_time_after_the_fetch_is_not_taken():
+    """A clock time later than the fetch ("Сегодня, 23:50" fetched at 09:00) is no date."""
+    assert find_date(["Сегодня, 23:50"], ["Текст."], FETCHED).method == "none"
+
+
+def test_relative_date_through_page_extraction():
+    """An HTML page opening with "Вчера, 14:30" is dated from the document's fetch time."""
+    from digest.extract.article import extract
+    from digest.models import Document
+
+    html = (
+        "<html><head><title>Новость</title></head><body><article><h1>Заседание в Минске</h1>"
+        "<p>Вчера, 14:30</p>"
+        + "".join(
+            f"<p>В Минске прошло заседание номер {n}, участники обсудили планы на год.</p>"
+            for n in range(6)
+        )
+        + "</article></body></html>"
+    )
+    doc = Document("unit", "https://example.org/ru/1", FETCHED, html, "text/html")
+    result = extract(doc)
+    assert result.published == datetime(2025, 1, 15, 14, 30, tzinfo=UTC), result.date_note

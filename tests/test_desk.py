@@ -191,3 +191,43 @@ def test_password_hashes(settings):
     )
     with pytest.raises(DigestError, match="desk user 'x': password hash is not"):
         auth.credentials(bad, {})
+
+
+def test_the_count_to_check_is_the_marked_cards_and_links_to_them(client, store):
+    """One rule: the number "to check" equals the cards marked low, and links to each of them."""
+    from bs4 import BeautifulSoup
+
+    log_in(client)
+    page = BeautifulSoup(client.get(DRAFT).text, "html.parser")
+    marked = [a["id"] for a in page.select("article.story.low")]
+    assert marked == ["story-i2", "story-i5"]  # the fixture's 0.48 and 0.52 under 0.6
+    count = page.find(id="to-check")
+    assert count.get_text(strip=True) == f"{len(marked)} stories to check"
+    links = [count["href"]] + [a["href"] for a in page.select(".check-list a")]
+    assert links == ["#story-i2", "#story-i2", "#story-i5"]
+    assert all(page.find(id=href[1:]) is not None for href in links)
+    # An editor's decision takes the card off the list, and the count with it.
+    db.set_section(store, [2], "military", db.Change("anna", "move", "2025-W03/item:2"))
+    page = BeautifulSoup(client.get(DRAFT).text, "html.parser")
+    assert [a["id"] for a in page.select("article.story.low")] == ["story-i5"]
+    assert page.find(id="to-check").get_text(strip=True) == "1 story to check"
+
+
+def test_an_item_moved_out_of_a_story_shows_as_its_own_card(settings):
+    """After the CLI's item move, the desk shows the report apart, in the section it was put in."""
+    from bs4 import BeautifulSoup
+
+    from digest.editorial import operations as editing
+    from tests.desk_fixture import load_event_story
+
+    store = load_event_story(settings)
+    message = editing.move(settings, store, "2", "political", "anna")
+    assert message.startswith("item 2 leaves story i1 (3 reports")
+    with TestClient(create_app(settings, environ=ENV, threshold=0.6)) as client:
+        log_in(client)
+        page = BeautifulSoup(client.get(DRAFT).text, "html.parser")
+    cards = {
+        section["id"]: [a["id"] for a in section.select("article.story")]
+        for section in page.select("section.section")
+    }
+    assert cards["sec-military"] == ["story-i1"] and "story-i2" in cards["sec-political"]

@@ -61,7 +61,10 @@ def test_excluding_and_including_again(settings, store):
     editing.exclude_item(settings, store, 4, "anna", excluded=False)
     assert _sections(settings, store)["human_rights"] == ["i4"]
     actions = [(r.action, r.before, r.after) for r in reversed(db.edit_log(store))]
-    assert actions == [("exclude", "included", "excluded"), ("include", "excluded", "included")]
+    assert actions == [
+        ("exclude", "included", "excluded (items 4)"),
+        ("include", "excluded", "included"),
+    ]
 
 
 def test_an_edited_paragraph_replaces_the_generated_one_until_emptied(settings, store):

@@ -214,6 +214,39 @@ def test_robots_txt_is_obeyed_for_pages_only(httpserver_ipv4: HTTPServer, fetche
     assert sum(1 for req, _ in server.log if req.path == "/robots.txt") == 1
 
 
+def test_robots_txt_longest_match_wins_over_order(httpserver_ipv4: HTTPServer, fetcher) -> None:
+    """RFC 9309: `Allow: /news/` after `Disallow: /` opens /news/ (the longer rule wins)."""
+    server = httpserver_ipv4
+    server.expect_request("/robots.txt").respond_with_data(
+        "User-agent: *\nDisallow: /\nAllow: /news/\n", content_type="text/plain"
+    )
+    server.expect_request("/news/today").respond_with_data("news", content_type="text/plain")
+    server.expect_request("/about").respond_with_data("about", content_type="text/plain")
+    assert fetcher.get(server.url_for("/news/today")).text == "news"
+    with pytest.raises(FetchError, match="disallowed by .*/robots.txt"):
+        fetcher.get(server.url_for("/about"))
+    assert not any(req.path == "/about" for req, _ in server.log)
+
+
+def test_robots_txt_wildcards_and_end_anchor(httpserver_ipv4: HTTPServer, fetcher) -> None:
+    """`*` matches any run of characters and `$` anchors the end; our agent's group applies."""
+    server = httpserver_ipv4
+    server.expect_request("/robots.txt").respond_with_data(
+        "User-agent: otherbot\nDisallow: /\n\n"
+        "User-agent: digest-test\nDisallow: /*/print\nDisallow: /*.pdf$\n",
+        content_type="text/plain",
+    )
+    for path in ("/a/story", "/a/story.pdf.html", "/a/print", "/b/c/print", "/doc.pdf"):
+        server.expect_request(path).respond_with_data("body", content_type="text/plain")
+    assert fetcher.get(server.url_for("/a/story")).text == "body"
+    assert fetcher.get(server.url_for("/a/story.pdf.html")).text == "body"
+    for path in ("/a/print", "/b/c/print", "/doc.pdf"):
+        with pytest.raises(FetchError, match="disallowed by .*/robots.txt"):
+            fetcher.get(server.url_for(path))
+    fetched = {req.path for req, _ in server.log}
+    assert fetched == {"/robots.txt", "/a/story", "/a/story.pdf.html"}
+
+
 def test_robots_txt_server_error_means_keep_out(httpserver_ipv4: HTTPServer, fetcher) -> None:
     httpserver_ipv4.expect_request("/robots.txt").respond_with_data("down", status=503)
     with pytest.raises(FetchError, match="robots.txt answered HTTP 503"):

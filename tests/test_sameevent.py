@@ -67,3 +67,69 @@ def test_tokens_normalise_numbers_and_fold_names():
 def test_an_empty_batch_is_an_error():
     with pytest.raises(DigestError, match="at least one report"):
         EventIndex([])
+
+
+def test_tfidf_matches_scikit_learn():
+    """The build's own TF-IDF gives the cosines of sklearn's TfidfVectorizer (sublinear tf)."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from digest.compose.sameevent import tfidf
+
+    texts = [report(n).text for n in ("staff-a", "hrodna-a", "volat-a", "verdict-a", "iran-a")]
+    ours = tfidf([tokens(t) for t in texts])
+    theirs = TfidfVectorizer(analyzer=tokens, sublinear_tf=True).fit_transform(texts)
+    assert np.allclose((ours @ ours.T).toarray(), (theirs @ theirs.T).toarray())
+
+
+def _naive_clusters(link, threshold: float) -> list[list[int]]:
+    """Average linkage the plain way: merge the best pair of the whole matrix, again and again."""
+    import numpy as np
+
+    link = link.copy()
+    groups = {i: [i] for i in range(len(link))}
+    while len(groups) > 1:
+        a, b = np.unravel_index(int(np.argmax(link)), link.shape)
+        if link[a, b] < threshold:
+            break
+        a, b = int(min(a, b)), int(max(a, b))
+        size_a, size_b = len(groups[a]), len(groups[b])
+        with np.errstate(invalid="ignore"):
+            merged = (size_a * link[a] + size_b * link[b]) / (size_a + size_b)
+        merged[np.isnan(merged)] = -np.inf
+        link[a, :] = link[:, a] = merged
+        link[a, a] = -np.inf
+        link[b, :] = link[:, b] = -np.inf
+        groups[a] += groups.pop(b)
+    return sorted(sorted(g) for g in groups.values())
+
+
+class _Fixed:
+    """An index whose score matrix is given (the clustering alone under test)."""
+
+    def __init__(self, link) -> None:
+        self.link = link
+        self.reports = [None] * len(link)
+
+    def scores(self, matching):
+        return self.link.copy()
+
+
+def test_clusters_are_those_of_always_merging_the_best_pair():
+    """Keeping each row's best link gives the groups of the whole-matrix search, ties included."""
+    import random
+
+    import numpy as np
+
+    from digest.compose import sameevent
+
+    rng = random.Random(3)
+    for size in (2, 7, 40, 120):
+        raw = np.array([[round(rng.random(), 1) for _ in range(size)] for _ in range(size)])
+        link = np.triu(raw, 1) + np.triu(raw, 1).T  # symmetric, many ties
+        link[rng.randrange(size), :] = -np.inf  # a report far apart in time from all
+        link = np.minimum(link, link.T)
+        np.fill_diagonal(link, -np.inf)
+
+        got = sameevent.clusters(_Fixed(link), Matching(threshold=0.45))
+        assert got == _naive_clusters(link, 0.45), size

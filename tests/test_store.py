@@ -93,3 +93,54 @@ def test_validators_and_runs(db_url):
     assert store.last_runs()["src"]["status"] == "failed"
     store.add_items([item(1), item(2, source_id="b")])
     assert store.counts_by_source() == {"src": 1, "b": 1}
+
+
+def test_a_store_at_the_newest_schema_opens_without_alembic(tmp_path):
+    """Opening a migrated database only asks its revision: Alembic is not even imported."""
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path}/m.db"
+    code = (
+        "import sys\nfrom digest.store import Store\nStore(sys.argv[1]).close()\n"
+        "print('alembic' in sys.modules)"
+    )
+    first = subprocess.run([sys.executable, "-c", code, url], capture_output=True, text=True)
+    again = subprocess.run([sys.executable, "-c", code, url], capture_output=True, text=True)
+    assert (first.stdout.strip(), again.stdout.strip()) == ("True", "False"), first.stderr
+
+
+def test_unlabelled_items_are_found_by_index_and_language(tmp_path):
+    """Classifying on a build asks for labelable unlabelled items through a partial index."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    from digest.models import Item
+
+    store = Store(f"sqlite:///{tmp_path}/u.db")
+    now = datetime(2025, 1, 14, tzinfo=UTC)
+    made = [
+        Item(
+            "s",
+            f"https://x.example/{n}",
+            f"https://x.example/{n}",
+            "t",
+            f"text {n}",
+            now,
+            "meta",
+            f"{n:064x}",
+            now,
+            language=lang,
+        )  # fmt: skip
+        for n, lang in enumerate(("en", "ru", None, "be", "en"))
+    ]
+    store.add_items(made)
+    store.set_labels([(5, "military", 0.9, True)])
+    assert [i.id for i in store.unlabelled_items(("en",))] == [1, 3]
+    assert [i.id for i in store.unlabelled_items()] == [1, 2, 3, 4]
+    with store.engine.connect() as conn:
+        plan = conn.execute(
+            text("EXPLAIN QUERY PLAN SELECT * FROM items WHERE section_label IS NULL ORDER BY id")
+        ).all()
+    assert any("ix_items_unlabelled" in str(row) for row in plan), plan

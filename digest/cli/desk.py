@@ -50,32 +50,35 @@ def desk(settings: Settings, host: str, port: int, dev: bool) -> None:
 
 
 @click.command()
-@click.argument("item", type=int)
+@click.argument("key")
 @click.argument("section")
 @click.option("--as", "who", default=None, help="Record the change as this editor.")
 @common
-def move(settings: Settings, item: int, section: str, who: str | None) -> None:
-    """Put a stored item in a section (or off_topic); re-classifying never undoes it.
+def move(settings: Settings, key: str, section: str, who: str | None) -> None:
+    """Put a story (its key, e.g. i36: all its reports) or one item (its id, e.g. 42) in a
+    section (or off_topic); re-classifying never undoes it. An item moved out of a story of
+    several reports leaves that story, and the message says so.
 
-    Example: digest move 42 political
+    Example: digest move i36 political
     """
-    editing.move_item(settings, run.open_store(settings), item, section, who or _editor())
-    out.print(f"item {item} is now in {section}")
+    store = run.open_store(settings)
+    out.print(editing.move(settings, store, key, section, who or _editor()), markup=False)
 
 
 @click.command()
-@click.argument("item", type=int)
-@click.option("--undo", is_flag=True, help="Include the item again.")
+@click.argument("key")
+@click.option("--undo", is_flag=True, help="Include the story or item again.")
 @click.option("--as", "who", default=None, help="Record the change as this editor.")
 @common
-def exclude(settings: Settings, item: int, undo: bool, who: str | None) -> None:
-    """Leave a stored item out of every issue (--undo takes it back in).
+def exclude(settings: Settings, key: str, undo: bool, who: str | None) -> None:
+    """Leave a story (key, e.g. i36) or one item (id, e.g. 42) out of every issue (--undo
+    takes it back in).
 
-    Example: digest exclude 42
+    Example: digest exclude i36
     """
     store = run.open_store(settings)
-    editing.exclude_item(settings, store, item, who or _editor(), excluded=not undo)
-    out.print(f"item {item} is {'included again' if undo else 'excluded'}")
+    message = editing.exclude(settings, store, key, who or _editor(), excluded=not undo)
+    out.print(message, markup=False)
 
 
 @click.command()
@@ -123,7 +126,9 @@ def draft_lines(draft: Draft) -> list[str]:
     """The draft by section: each story's items with their confidence, low ones marked."""
     issue = draft.issue
     lines = [f"{issue.title} ({draft.week.label}, {draft.state.status})"]
-    lines.append(f"review threshold {draft.threshold:.2f}; LOW marks items under it")
+    lines.append(
+        f"review threshold {draft.threshold:.2f}; LOW marks items the model placed under it"
+    )
     for section in issue.sections:
         lines += ["", f"{section.number}. {section.heading} ({len(section.stories)})"]
         for story in section.stories:
@@ -171,7 +176,10 @@ def coverage_lines(draft: Draft) -> list[str]:
     spread = cover.spread()
     if spread:
         figures = " ".join(f"{k} {v:.2f}" for k, v in spread.items())
-        lines.append(f"  confidence: {figures}; {cover.low} of {len(cover.scores)} under threshold")
+        lines.append(
+            f"  confidence: {figures}; {cover.low} of {len(cover.scores)} marked LOW"
+            f" (placed by the model under {draft.threshold:.2f})"
+        )
     else:
         lines.append("  confidence: nothing scored")
     lines.append(f"  left out of the draft: {len(draft.left_out)}")

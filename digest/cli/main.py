@@ -64,9 +64,12 @@ def ingest(settings: Settings, source_ids: tuple[str, ...], since: str | None) -
 @click.option("--last", is_flag=True, help="The last complete week.")
 @click.option("--all", "all_weeks", is_flag=True, help="Every week that has stored items.")
 @click.option("-f", "--format", "formats", multiple=True, help="Only this format (repeat).")
+@click.option("--allow-empty", is_flag=True, help="Build a week that has no stories (unlisted).")
 @common
-def build(settings: Settings, week, issue_date, last, all_weeks, formats) -> None:
+def build(settings: Settings, week, issue_date, last, all_weeks, formats, allow_empty) -> None:
     """Build a week's issue into out/<week>/ from the store (no network needed).
+
+    A week with no stories is refused (exit 1) unless --allow-empty; --all skips such weeks.
 
     Example: digest build --week 2025-W03
     """
@@ -85,7 +88,9 @@ def build(settings: Settings, week, issue_date, last, all_weeks, formats) -> Non
     else:
         weeks = [last_complete_week(now_utc(), settings.zone)]
     try:
-        paths = run.build_weeks(settings, store, weeks, formats)
+        paths = run.build_weeks(
+            settings, store, weeks, formats, allow_empty=allow_empty, skip_empty=all_weeks
+        )
     except run.BuildError as exc:
         for path in exc.paths:
             click.echo(str(path))
@@ -149,12 +154,14 @@ def _date_line(result: Extracted) -> str:
 
 def _register() -> None:
     """Add the commands declared in the other cli_* modules (they import `common` from here)."""
+    from digest.cli.archive import remove
     from digest.cli.delivery import COMMANDS as DELIVERY
     from digest.cli.desk import desk, exclude, hash_password, move, review
     from digest.cli.model import COMMANDS as MODEL
     from digest.cli.stories import lint, stories
 
-    for command in (*MODEL, *DELIVERY, stories, lint, desk, move, exclude, review, hash_password):
+    commands = (*MODEL, *DELIVERY, stories, lint, desk, move, exclude, review, hash_password)
+    for command in (*commands, remove):
         cli.add_command(command)
 
 

@@ -7,17 +7,23 @@ The score is their weighted sum, or the anchor cosine alone when the two reports
 different scripts (Cyrillic against Latin), where shared words mean nothing. A pair is one event
 when the score reaches the threshold and the reports are at most `max_days` apart. Clusters are
 formed by average linkage on that score.
+
+Only the blocks that are used are computed: the batch against itself and, for continuity, the
+batch against earlier reports (never the square of everything), so the cost grows with the
+batch times what it is compared with. TF-IDF is done here on scipy.sparse (sublinear tf, smooth
+idf, l2 rows, as scikit-learn's TfidfVectorizer does) so that a build need not import sklearn.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from digest.compose.names import fold_names
 from digest.errors import DigestError
@@ -25,7 +31,24 @@ from digest.errors import DigestError
 _TOKEN = re.compile(r"n_\w+|\d{1,3}(?:[ ,.\u00a0]\d{3})+(?!\d)|\d+(?:[.,]\d+)?|[^\W\d_]{3,}")
 _THOUSAND = re.compile(r"^(?:thousand|тысяч\w*|тыс)$")
 _RUSSIAN_STOP = frozenset("что это как его она они был была были для при над под про без".split())
-_STOP = ENGLISH_STOP_WORDS | _RUSSIAN_STOP
+
+
+def _english_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words, read from its module file alone: importing sklearn
+    itself (scipy.stats and more) would cost a build about a second of start-up."""
+    found = importlib.util.find_spec("sklearn")
+    if found is None or not found.submodule_search_locations:
+        raise DigestError("scikit-learn is not installed (its English stop words are used)")
+    path = f"{list(found.submodule_search_locations)[0]}/feature_extraction/_stop_words.py"
+    spec = importlib.util.spec_from_file_location("_digest_stop_words", path)
+    if spec is None or spec.loader is None:
+        raise DigestError(f"cannot read scikit-learn's stop words from {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return frozenset(module.ENGLISH_STOP_WORDS)
+
+
+_STOP = _english_stop_words() | _RUSSIAN_STOP
 STEM = 6
 
 
@@ -96,7 +119,7 @@ def _number(text: str) -> str:
 
 def _anchors(text: str) -> list[str]:
     """The language-independent tokens: names and numbers of two digits or more, not years."""
-    return [t for t in tokens(text) if t.startswith("n_") or _is_anchor_number(t)]
+    return [t for t in tokens(text) if _is_anchor(t)]
 
 
 def _is_anchor_number(token: str) -> bool:
@@ -110,19 +133,30 @@ def _is_anchor_number(token: str) -> bool:
 class EventIndex:
     """TF-IDF vectors of a batch of reports, for their pairwise same-event signals.
 
-    Word weights are fitted on the reports plus `background` texts (earlier items, say), so
-    that a small batch does not make every shared word look rare.
+    Word weights are fitted on the reports plus `against` reports and `background` texts
+    (earlier items, say), so that a small batch does not make every shared word look rare.
+    The batch is compared with itself and with `against` (cross_scores), nothing else.
     """
 
-    def __init__(self, reports: Sequence[Report], background: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        reports: Sequence[Report],
+        background: Sequence[str] = (),
+        against: Sequence[Report] = (),
+    ) -> None:
         if not reports:
             raise DigestError("same-event detection needs at least one report")
         self.reports = list(reports)
+        self.against = list(against)
         texts = [r.text for r in self.reports]
-        n = len(texts)
-        self.text = _cosines(texts + list(background), tokens)[:n, :n]
-        self.anchors = _cosines(texts + list(background), _anchors)[:n, :n]
+        n, h = len(texts), len(self.against)
+        every = texts + [r.text for r in self.against] + list(background)
+        token_lists = [tokens(t) for t in every]
+        anchor_lists = [[t for t in ts if _is_anchor(t)] for ts in token_lists]
+        self.text, self.cross_text = _blocks(token_lists, n, h)
+        self.anchors, self.cross_anchors = _blocks(anchor_lists, n, h)
         self.cyrillic = np.array([is_cyrillic(t) for t in texts])
+        self.against_cyrillic = np.array([is_cyrillic(r.text) for r in self.against], dtype=bool)
 
     def signals(self, i: int, j: int) -> Signals:
         """The evidence that reports i and j tell of one event."""
@@ -133,18 +167,27 @@ class EventIndex:
 
     def scores(self, matching: Matching) -> np.ndarray:
         """The score matrix, with pairs too far apart in time set to -1."""
-        w = matching.text_weight
-        out = w * self.text + (1 - w) * self.anchors
-        across = self.cyrillic[:, None] != self.cyrillic[None, :]
-        out[across] = self.anchors[across]
-        days = [r.day.toordinal() if r.day else None for r in self.reports]
-        for i, di in enumerate(days):
-            for j, dj in enumerate(days):
-                if di is None or dj is None:
-                    out[i, j] -= matching.undated_margin
-                elif abs(di - dj) > matching.max_days:
-                    out[i, j] = -1.0
+        out = _weighted(self.text, self.anchors, self.cyrillic, self.cyrillic, matching)
+        days = _ordinals(self.reports)
+        undated = np.isnan(days)
+        gap = np.subtract.outer(np.where(undated, 0.0, days), np.where(undated, 0.0, days))
+        far = np.abs(gap, out=gap) > matching.max_days
+        del gap  # the matrices are n x n: keep as few alive at once as possible
+        if undated.any():
+            either = undated[:, None] | undated[None, :]
+            out[either] -= matching.undated_margin
+            far &= ~either
+        out[far] = -1.0
         return out
+
+    def cross_scores(self, matching: Matching) -> tuple[np.ndarray, np.ndarray]:
+        """Scores of each report against each `against` report, and the days between them
+        (NaN where either is undated)."""
+        out = _weighted(
+            self.cross_text, self.cross_anchors, self.cyrillic, self.against_cyrillic, matching
+        )
+        days = np.abs(_ordinals(self.reports)[:, None] - _ordinals(self.against)[None, :])
+        return out, days
 
     def same(self, i: int, j: int, matching: Matching) -> bool:
         """Whether reports i and j are one event under these settings."""
@@ -154,29 +197,95 @@ class EventIndex:
         return sig.days <= matching.max_days and sig.score(matching) >= matching.threshold
 
 
-def _cosines(texts: Sequence[str], analyzer) -> np.ndarray:
-    """The cosine matrix of TF-IDF vectors built with this analyzer (zeros when nothing to fit)."""
-    vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True)
-    try:
-        matrix = vectorizer.fit_transform(texts)
-    except ValueError:  # no token in any text: no evidence either way
-        return np.zeros((len(texts), len(texts)))
-    return (matrix @ matrix.T).toarray()
+def _is_anchor(token: str) -> bool:
+    """Whether a token carries across languages: a name key or a number worth matching."""
+    return token.startswith("n_") or _is_anchor_number(token)
+
+
+def _weighted(text, anchors, left_cyrillic, right_cyrillic, matching: Matching) -> np.ndarray:
+    """The pair scores: weighted text and anchor cosines, anchors alone across scripts."""
+    w = matching.text_weight
+    out = text * w
+    out += anchors * (1 - w)
+    across = left_cyrillic[:, None] != right_cyrillic[None, :]
+    if across.any():
+        out[across] = anchors[across]
+    return out
+
+
+def _ordinals(reports: Sequence[Report]) -> np.ndarray:
+    """The reports' days as ordinals (NaN for undated ones)."""
+    return np.array([r.day.toordinal() if r.day else np.nan for r in reports], dtype=float)
+
+
+def _blocks(token_lists: Sequence[Sequence[str]], n: int, h: int) -> tuple[np.ndarray, np.ndarray]:
+    """Cosines of the first n rows with themselves (n x n) and with the next h rows (n x h)."""
+    matrix = tfidf(token_lists)
+    if matrix is None:  # no token in any text: no evidence either way
+        return np.zeros((n, n)), np.zeros((n, h))
+    head = matrix[:n]
+    return (head @ head.T).toarray(), (head @ matrix[n : n + h].T).toarray()
+
+
+def tfidf(token_lists: Sequence[Sequence[str]]):
+    """L2-normalised TF-IDF rows (scipy CSR) with sublinear tf and smooth idf; None when there
+    is no token at all."""
+    from scipy.sparse import csr_matrix, diags
+
+    vocabulary: dict[str, int] = {}
+    indptr, indices, counts = [0], [], []
+    for toks in token_lists:
+        for token, count in Counter(toks).items():
+            indices.append(vocabulary.setdefault(token, len(vocabulary)))
+            counts.append(count)
+        indptr.append(len(indices))
+    if not vocabulary:
+        return None
+    rows = len(token_lists)
+    matrix = csr_matrix(
+        (np.array(counts, dtype=float), np.array(indices), np.array(indptr)),
+        shape=(rows, len(vocabulary)),
+    )
+    df = np.bincount(matrix.indices, minlength=len(vocabulary))
+    idf = np.log((1 + rows) / (1 + df)) + 1.0
+    matrix.data = (1.0 + np.log(matrix.data)) * idf[matrix.indices]
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return diags(1.0 / norms) @ matrix
 
 
 def clusters(index: EventIndex, matching: Matching) -> list[list[int]]:
-    """Groups of report indices, one per event: average-linkage merging above the threshold."""
+    """Groups of report indices, one per event: average-linkage merging above the threshold.
+
+    Each row's best link is kept, so a merge costs one pass over the rows (not a search of the
+    whole matrix): the pairs merged, and their order, are those of always merging the best pair.
+    """
     link = index.scores(matching)
     link[link < 0] = -np.inf  # too far apart in time: never in one group
     np.fill_diagonal(link, -np.inf)
-    groups: dict[int, list[int]] = {i: [i] for i in range(len(index.reports))}
+    n = len(index.reports)
+    groups: dict[int, list[int]] = {i: [i] for i in range(n)}
+    best_j = np.argmax(link, axis=1) if n else np.zeros(0, dtype=int)
+    best = link[np.arange(n), best_j] if n else np.zeros(0)
     while len(groups) > 1:
-        i, j = np.unravel_index(int(np.argmax(link)), link.shape)
-        if link[i, j] < matching.threshold:
+        a = int(np.argmax(best))
+        b = int(best_j[a])
+        if best[a] < matching.threshold:
             break
-        a, b = int(min(i, j)), int(max(i, j))
+        a, b = min(a, b), max(a, b)
         _merge_rows(link, a, b, len(groups[a]), len(groups[b]))
         groups[a] += groups.pop(b)
+        best[b] = -np.inf
+        column = link[:, a]
+        stale = (best_j == a) | (best_j == b)
+        stale[b] = False
+        stale[a] = True
+        better = ~stale & ((column > best) | ((column == best) & (a < best_j)))
+        best_j[better], best[better] = a, column[better]
+        rows = np.flatnonzero(stale)
+        if rows.size:
+            best_j[rows] = np.argmax(link[rows], axis=1)
+            best[rows] = link[rows, best_j[rows]]
     return sorted(sorted(g) for g in groups.values())
 
 

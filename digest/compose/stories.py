@@ -17,6 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
+import numpy as np
+
 from digest.compose.paragraph import (
     Paragraph,
     Sentence,
@@ -85,7 +87,29 @@ def group_items(
         return []
     index = EventIndex([_report(i, settings) for i in items], [i.text for i in history])
     groups = [[items[n] for n in group] for group in clusters(index, matching)]
-    return [sorted(g, key=_item_order) for g in groups]
+    split = [part for g in groups for part in editor_split(g)]
+    return [sorted(g, key=_item_order) for g in split]
+
+
+def editor_split(group: list[Item]) -> list[list[Item]]:
+    """An event's items split where the editor placed some in another section: items the editor
+    moved to section S stay together (a story of S), apart from the model-placed rest, unless
+    the rest is in S too. So moving one report out of a story takes it out, and moving every
+    report of a story keeps the story whole."""
+    placed: dict[str, list[Item]] = {}
+    for item in group:
+        if item.section_override:
+            placed.setdefault(item.section_override, []).append(item)
+    rest = [i for i in group if not i.section_override]
+    if not placed:
+        return [group]
+    if rest:
+        # the rest's section by vote; supporting reports alone (no section) join the first part
+        voted = story_section(rest)[0] if any(i.section for i in rest) else next(iter(placed))
+        if voted not in placed:
+            return [rest, *placed.values()]
+        placed[voted] = rest + placed[voted]
+    return list(placed.values())
 
 
 def story_from_item(item: Item, settings: Settings) -> Story:
@@ -213,10 +237,12 @@ def continuity(
         return stories
     texts = [" ".join(i.text for i in s.items) for s in stories]
     reports = [Report(t, s.date) for t, s in zip(texts, stories, strict=True)]
-    index = EventIndex(reports + [_report(i, settings) for i in history])
+    index = EventIndex(reports, against=[_report(i, settings) for i in history])
+    scores, days = index.cross_scores(matching)
+    weeks: dict[int, str] = {}
     kept = []
     for n, story in enumerate(stories):
-        found = _earlier(index, n, len(stories), history, settings, matching)
+        found = _earlier(scores[n], days[n], history, settings, matching, weeks)
         if found is None:
             kept.append(story)
         elif found:
@@ -224,18 +250,22 @@ def continuity(
     return kept
 
 
-def _earlier(index, n, offset, history, settings, matching) -> str | None:
-    """ "" if story n repeats an earlier story; the week of one it develops; else None."""
-    best: tuple[float, str] | None = None
-    for h, item in enumerate(history):
-        sig = index.signals(n, offset + h)
-        if sig.score(matching) < matching.threshold or (sig.days or 0) > FOLLOW_UP_DAYS:
-            continue
-        if sig.days is None or sig.days <= matching.max_days:
+def _earlier(scores, days, history, settings, matching, weeks) -> str | None:
+    """ "" if a story repeats an earlier story; the week of one it develops; else None.
+
+    `scores` and `days` are the story's row against the history (days NaN when undated).
+    """
+    with np.errstate(invalid="ignore"):
+        near = (scores >= matching.threshold) & ~(days > FOLLOW_UP_DAYS)
+        if np.any(near & ~(days > matching.max_days)):  # undated or within the window
             return ""
-        if best is None or sig.score(matching) > best[0]:
-            best = (sig.score(matching), history_week(item, settings))
-    return best[1] if best else None
+    candidates = np.flatnonzero(near)
+    if not candidates.size:
+        return None
+    h = int(candidates[np.argmax(scores[candidates])])  # the first of equal best scores
+    if h not in weeks:
+        weeks[h] = history_week(history[h], settings)
+    return weeks[h]
 
 
 def history_week(item: Item, settings: Settings) -> str:

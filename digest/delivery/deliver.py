@@ -238,6 +238,8 @@ def cycle(
     classified = run.classify(settings, store)
     try:
         paths = run.build(settings, store, week)
+    except run.EmptyIssueError:  # nothing built; delivery below says there is nothing to send
+        paths = []
     except run.BuildError as exc:  # e.g. no PDF: the other formats still go out
         log.error("%s", exc)
         paths = exc.paths

@@ -39,7 +39,7 @@ class Coverage:
     undated: tuple[Item, ...]  # undated items fetched during the week or the one after
     empty_sections: tuple[str, ...]
     scores: tuple[float, ...]  # the confidence of every item in the draft
-    low: int  # how many of those are under the threshold
+    low: int  # items marked LOW: placed by the model, under the threshold (needs_check)
 
     def spread(self) -> dict[str, float]:
         """Minimum, quartiles and maximum of the confidence (empty when nothing is scored)."""
@@ -68,12 +68,21 @@ class Draft:
         return self.state.status == db.PUBLISHED
 
     def is_low(self, what: Story | Item) -> bool:
-        """Whether the model's confidence is under the threshold and no editor has decided."""
+        """An item: placed by the model under the threshold (needs_check); a story: holding one."""
         items = what.items if isinstance(what, Story) else (what,)
-        if all(i.section_override for i in items):
-            return False
-        score = what.score if isinstance(what, Story) else what.section_score
-        return score is not None and score < self.threshold
+        return any(needs_check(i, self.threshold) for i in items)
+
+    @property
+    def to_check(self) -> tuple[Story, ...]:
+        """The stories (desk cards) marked for a check, in issue order; the desk's count."""
+        return tuple(s for sec in self.issue.sections for s in sec.stories if self.is_low(s))
+
+
+def needs_check(item: Item, threshold: float) -> bool:
+    """The one review rule: the model placed the item (no editor's section) with a confidence
+    under the threshold. `review` marks these LOW and counts them; the desk marks their cards."""
+    score = item.section_score
+    return item.section_override is None and score is not None and score < threshold
 
 
 def load_draft(settings: Settings, store: Store, week: Week, threshold: float) -> Draft:
@@ -118,7 +127,9 @@ def coverage(
         undated=_undated(store, week, settings),
         empty_sections=tuple(s.id for s in issue.sections if not s.stories),
         scores=scores,
-        low=sum(score < threshold for score in scores),
+        low=sum(
+            needs_check(i, threshold) for s in issue.sections for st in s.stories for i in st.items
+        ),
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,10 +19,12 @@ from digest.models import Issue, Item, Story
 from digest.settings.schema import Settings
 from digest.store import Store
 from digest.store import editing as db
-from digest.weeks import Week, week_of_moment
+from digest.weeks import Week, parse_week, week_of_moment
 
 log = logging.getLogger(__name__)
 OFF_TOPIC = "off_topic"
+_KEY = re.compile(r"(?i)(i)?#?(\d+)")  # "i36" a story, "36" or "#36" an item
+_EXCLUDED_IDS = re.compile(r"\(items ([\d, ]+)\)")
 
 
 @dataclass(frozen=True)
@@ -96,8 +99,111 @@ def exclude_story(settings: Settings, store: Store, week: Week, key: str, who: s
     """Leave every item of a story out of the issue (exclude_item takes each back in)."""
     ensure_draft(store, week.label)
     story = find_story(edited_issue(settings, store, week), key)
-    change = db.Change(_who(who), "exclude", f"{week.label}/story:{key}", "included", "excluded")
-    db.set_excluded(store, _ids(story), True, change)
+    ids = _ids(story)
+    after = f"excluded (items {', '.join(map(str, ids))})"
+    change = db.Change(_who(who), "exclude", f"{week.label}/story:{key}", "included", after)
+    db.set_excluded(store, ids, True, change)
+
+
+def include_story(settings: Settings, store: Store, week: Week, key: str, who: str) -> list[int]:
+    """Take back in the items excluded with a story (as its newest exclusion recorded them)."""
+    ensure_draft(store, week.label)
+    target = f"{week.label}/story:{key}"
+    done = [r for r in db.edit_log(store, prefix=target, limit=50) if r.target == target]
+    last = next((r for r in done if r.action in ("exclude", "include")), None)
+    found = _EXCLUDED_IDS.search(last.after or "") if last and last.action == "exclude" else None
+    if found is None or last is None:
+        raise DigestError(f"story {key} of {week.label} is not excluded; there is nothing to undo")
+    ids = [int(n) for n in found[1].split(", ")]
+    change = db.Change(_who(who), "include", target, last.after, "included")
+    db.set_excluded(store, ids, False, change)
+    return ids
+
+
+def parse_key(key: str) -> tuple[str, int]:
+    """What a key the other commands print names: ("story", 36) for "i36", ("item", 5) for
+    "5" or "#5"; DigestError for anything else."""
+    found = _KEY.fullmatch(key.strip())
+    if found is None:
+        raise DigestError(f"'{key}' is neither a story key (i36) nor an item id (5)")
+    return ("story" if found[1] else "item"), int(found[2])
+
+
+def move(settings: Settings, store: Store, key: str, section: str, who: str) -> str:
+    """Move a story (key "i36": all its items) or a single item ("5"); say what happened,
+    naming the story an item leaves and the story it is in afterwards."""
+    kind, number = parse_key(key)
+    section = _section(settings, section)
+    if kind == "story":
+        week = _week_of(settings, store, number)
+        story = find_story(edited_issue(settings, store, week), f"i{number}")
+        move_story(settings, store, week, f"i{number}", section, who)
+        return f"story i{number} ({_reports(story)}) is now in {section}"
+    before = story_of_item(settings, store, number)
+    move_item(settings, store, number, section, who)
+    return _item_outcome(settings, store, number, before, f"now in {section}")
+
+
+def exclude(settings: Settings, store: Store, key: str, who: str, excluded: bool = True) -> str:
+    """Exclude (or include again) a story by key ("i36") or an item by id ("5"); say so."""
+    kind, number = parse_key(key)
+    if kind == "story":
+        week = _week_of(settings, store, number)
+        if not excluded:
+            ids = include_story(settings, store, week, f"i{number}", who)
+            return f"story i{number} is included again (items {', '.join(map(str, ids))})"
+        story = find_story(edited_issue(settings, store, week), f"i{number}")
+        exclude_story(settings, store, week, f"i{number}", who)
+        return f"story i{number} ({_reports(story)}) is excluded"
+    before = story_of_item(settings, store, number) if excluded else None
+    exclude_item(settings, store, number, who, excluded=excluded)
+    return _item_outcome(
+        settings, store, number, before, "excluded" if excluded else "included again"
+    )
+
+
+def story_of_item(settings: Settings, store: Store, item_id: int) -> Story | None:
+    """The story of the draft that holds an item now (None if undated or left out)."""
+    week = item_week(settings, _item(store, item_id))
+    if week is None:
+        return None
+    issue = edited_issue(settings, store, parse_week(week))
+    for section in issue.sections:
+        for story in section.stories:
+            if item_id in _ids(story):
+                return story
+    return None
+
+
+def _item_outcome(
+    settings: Settings, store: Store, item_id: int, before: Story | None, done: str
+) -> str:
+    """ "item 5 is now in political", or, when it was one of several reports of a story,
+    "item 5 leaves story i36 (4 reports; the other 3 stay in military as i36) and is ..."."""
+    after = story_of_item(settings, store, item_id)
+    where = f" (story {after.key})" if after and after.key else ""
+    if before is None or len(before.items) < 2 or (after and after.key == before.key):
+        return f"item {item_id} is {done}{where}"
+    others = [i for i in _ids(before) if i != item_id]
+    rest = story_of_item(settings, store, others[0]) if others else None
+    stay = f"; the other {len(others)} stay"
+    stay += f" in {rest.section} as {rest.key}" if rest else " out of the draft"
+    return (
+        f"item {item_id} leaves story {before.key} ({_reports(before)}{stay}) and is {done}{where}"
+    )
+
+
+def _week_of(settings: Settings, store: Store, item_id: int) -> Week:
+    """The week of the story keyed by this item (its smallest item id)."""
+    week = item_week(settings, _item(store, item_id))
+    if week is None:
+        raise DigestError(f"story i{item_id} is undated: it belongs to no week's draft")
+    return parse_week(week)
+
+
+def _reports(story: Story) -> str:
+    n = len(story.items)
+    return f"{n} report{'s' if n != 1 else ''}"
 
 
 def edit_paragraph(

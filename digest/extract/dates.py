@@ -187,7 +187,8 @@ def find_date(byline: list[str], paragraphs: list[str], reference: datetime) -> 
     """The publication date from the byline, the dateline, the opening lines, or inferred."""
     reference = reference if reference.tzinfo else reference.replace(tzinfo=UTC)
     body = "\n".join(paragraphs)
-    for finder in (_from_byline, _from_dateline, _from_opening, _from_recent_mentions):
+    finders = (_from_byline, _from_relative_byline, _from_dateline, _from_opening)
+    for finder in (*finders, _from_relative_opening, _from_recent_mentions):
         found = finder(byline, paragraphs, body, reference)
         if found:
             return found
@@ -246,6 +247,58 @@ def _from_recent_mentions(byline, paragraphs, body, reference) -> FoundDate | No
     when, m, year, why = best
     note = f"no dateline or byline date: the latest past date the opening mentions ({when:%B %-d})"
     return _dated(m, year, reference, "inferred-year", f"{note}; year {year} inferred: {why}")
+
+
+_RELATIVE_WORDS = re.compile(
+    r"(?i)(?<!\w)(?:вчера|сегодня|позавчера|назад|учора|сёння|заўчора|таму|yesterday|today|ago)"
+    r"(?!\w)"
+)
+_LABEL = re.compile(r"\A\W*(?:[^\W\d]+\s?){1,2}:\s*")  # "Опубликовано: ", "Updated: "
+_RELATIVE_MAX = 40  # characters: a relative date stands on a short line of its own
+_RELATIVE_LANGUAGES = ["ru", "be", "uk", "en"]
+
+
+def relative_date(line: str, reference: datetime) -> tuple[datetime, str] | None:
+    """A relative date on a short line ("Вчера, 14:30", "2 часа назад", "учора") read by
+    dateparser against the reference (the fetch time), with a note; None when there is none."""
+    text = _LABEL.sub("", line.strip(), count=1)
+    if len(text) > _RELATIVE_MAX or not _RELATIVE_WORDS.search(text):
+        return None
+    import dateparser  # imported here: it is slow to load, and only these lines need it
+
+    base = reference.astimezone(UTC).replace(tzinfo=None)
+    settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past", "RETURN_TIME_AS_PERIOD": True}
+    data = dateparser.DateDataParser(languages=_RELATIVE_LANGUAGES, settings=settings)
+    found = data.get_date_data(text)
+    if found.date_obj is None:
+        return None
+    moment = found.date_obj.replace(tzinfo=UTC)
+    base_note = f"relative date '{text}' read against the reference {base:%Y-%m-%d %H:%M} UTC"
+    if found.period == "day":  # a day named, no clock time
+        moment = min(moment.replace(hour=12, minute=0, second=0, microsecond=0), reference)
+        return moment, f"{base_note}; {NO_TIME}, capped at the reference"
+    if moment > reference:
+        return None
+    return moment, f"{base_note}; time as written, read as UTC"
+
+
+def _from_relative_byline(byline, paragraphs, body, reference) -> FoundDate | None:
+    """A relative date standing on a byline line ("Вчера, 14:30")."""
+    for line in sorted(byline, key=is_update_line):
+        found = relative_date(line, reference)
+        if found:
+            return FoundDate(found[0], "byline", f"{found[1]} (byline)")
+    return None
+
+
+def _from_relative_opening(byline, paragraphs, body, reference) -> FoundDate | None:
+    """A relative date standing as one of the first lines ("2 часа назад")."""
+    lines = [line for para in paragraphs[:3] for line in para.splitlines()[:1]]
+    for line in lines:
+        found = relative_date(line, reference)
+        if found:
+            return FoundDate(found[0], "text", f"{found[1]} (opening line)")
+    return None
 
 
 def _dated(m: DateMention, year: int, ref: datetime, method: str, note: str) -> FoundDate | None:

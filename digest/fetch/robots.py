@@ -1,4 +1,5 @@
-"""robots.txt for page fetching: loaded once per host, read as RFC 9309 says."""
+"""robots.txt for page fetching: loaded once per host, read as RFC 9309 says (by protego:
+the longest matching rule wins, `*` and `$` wildcards, Allow beside Disallow)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
-from urllib.robotparser import RobotFileParser
+
+from protego import Protego
 
 from digest.errors import DigestError
 
@@ -18,7 +20,7 @@ Loader = Callable[[str], tuple[int, str]]
 class _Rules:
     """One host's verdict: a parser, or a blanket answer with the reason for it."""
 
-    parser: RobotFileParser | None
+    parser: Protego | None
     allow_all: bool
     reason: str = ""
 
@@ -41,7 +43,7 @@ class RobotsPolicy:
         rules = self._rules_for(origin)
         if rules.parser is None:
             return None if rules.allow_all else rules.reason
-        if rules.parser.can_fetch(self._agent, url):
+        if rules.parser.can_fetch(url, self._agent):
             return None
         return f"disallowed by {origin}/robots.txt"
 
@@ -65,6 +67,4 @@ class RobotsPolicy:
             return _Rules(None, True)
         if status >= 500:
             return _Rules(None, False, f"{robots} answered HTTP {status}; not crawling the host")
-        parser = RobotFileParser(robots)
-        parser.parse(text.splitlines())
-        return _Rules(parser, False)
+        return _Rules(Protego.parse(text), False)

@@ -7,19 +7,19 @@ import re
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import feedparser
-from bs4 import BeautifulSoup
 from pydantic import BaseModel, ConfigDict, Field
 
 from digest.errors import FetchError, SourceError
-from digest.fetch.client import FetchResult
 from digest.fetch.urls import absolute_url
 from digest.models import Document
 from digest.settings.schema import SourceConfig
 from digest.sources.base import SourceContext
 from digest.sources.web import fetch_articles, require_fetcher
+
+if TYPE_CHECKING:  # feedparser, bs4 and the fetcher are imported where they are used
+    from digest.fetch.client import FetchResult
 
 log = logging.getLogger(__name__)
 # A summary that ends like this was cut short by the feed: the page has the rest.
@@ -66,6 +66,8 @@ def parse_feed(source_id: str, result: FetchResult) -> Any:
     headers = {"content-type": "application/xml; charset=utf-8"}
     headers["content-location"] = result.final_url
     # Our renderers escape all text and extraction re-parses HTML: skip feedparser's own pass.
+    import feedparser
+
     parsed = feedparser.parse(
         text.encode("utf-8"),
         response_headers=headers,
@@ -79,6 +81,8 @@ def parse_feed(source_id: str, result: FetchResult) -> Any:
         return parsed  # entries, or a well-formed feed that is empty today
     head = result.text[:2000].lower()
     if "<html" in head or "<!doctype html" in head:
+        from bs4 import BeautifulSoup
+
         title = BeautifulSoup(result.text, "lxml").title
         named = f" titled {title.get_text(strip=True)!r}" if title else ""
         raise SourceError(source_id, f"{result.final_url} is an HTML page{named}, not a feed")
@@ -120,6 +124,8 @@ def _wanted(entry: dict[str, Any], ctx: SourceContext) -> bool:
 
 def _needs_page(entry: dict[str, Any], opts: RssSource.Options) -> bool:
     """Whether the entry's text is only a teaser, so its page must be fetched."""
+    from bs4 import BeautifulSoup
+
     if opts.full_text != "auto":
         return opts.full_text == "always"
     html = entry["content"] or entry["summary"]

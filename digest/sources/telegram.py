@@ -7,16 +7,20 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from bs4 import BeautifulSoup, Tag
 from pydantic import BaseModel, ConfigDict, Field
 
 from digest.errors import FetchError, SourceError
-from digest.fetch.client import Fetcher
 from digest.models import Document
 from digest.settings.schema import SourceConfig
 from digest.sources.base import SourceContext
 from digest.sources.web import attribute, require_fetcher
+
+if TYPE_CHECKING:  # bs4 and the fetcher are imported where they are used
+    from bs4 import Tag
+
+    from digest.fetch.client import Fetcher
 
 log = logging.getLogger(__name__)
 PERMALINK = "https://t.me"
@@ -89,6 +93,8 @@ def read_page(
         page = fetcher.get(url)
     except FetchError as exc:
         raise SourceError(source.id, f"channel preview failed: {exc}") from None
+    from bs4 import BeautifulSoup
+
     soup = BeautifulSoup(page.text, "lxml")
     history = soup.select_one(".tgme_channel_history, .js-message_history")
     messages = soup.select("div.tgme_widget_message[data-post]")

@@ -5,17 +5,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup, Tag
 from pydantic import BaseModel, ConfigDict, Field
 
 from digest.errors import DigestError, FetchError, SourceError
-from digest.fetch.client import Fetcher, FetchResult
 from digest.fetch.urls import absolute_url, canonical_url, host_of
 from digest.models import Document
 from digest.settings.schema import SourceConfig
 from digest.sources.base import SourceContext
+
+if TYPE_CHECKING:  # bs4 and the fetcher are imported where they are used
+    from bs4 import Tag
+
+    from digest.fetch.client import Fetcher, FetchResult
 
 log = logging.getLogger(__name__)
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "", "application/octet-stream")
@@ -69,6 +73,8 @@ def _single(source: SourceConfig, ctx: SourceContext, fetcher: Fetcher) -> Itera
 
 def article_links(listing: FetchResult, opts: WebSource.Options, source: SourceConfig) -> list[str]:
     """The canonical article URLs the selector picks on the listing page, deduplicated, capped."""
+    from bs4 import BeautifulSoup
+
     soup = BeautifulSoup(listing.text, "lxml")
     try:
         anchors = soup.select(opts.links)

@@ -94,9 +94,16 @@ class Store:
             rows = conn.execute(select(items).order_by(items.c.id)).mappings().all()
         return [_to_item(r) for r in rows]
 
-    def unlabelled_items(self) -> list[Item]:
-        """Items the model has not labelled yet, oldest id first."""
+    def unlabelled_items(self, languages: Sequence[str] | None = None) -> list[Item]:
+        """Items the model has not labelled yet (in these languages or of none), oldest first.
+
+        Indexed (ix_items_unlabelled): a build asks for them, however large the store.
+        """
         query = select(items).where(items.c.section_label.is_(None)).order_by(items.c.id)
+        if languages is not None:
+            query = query.where(
+                or_(items.c.language.in_(list(languages)), items.c.language.is_(None))
+            )
         with self.engine.connect() as conn:
             return [_to_item(r) for r in conn.execute(query).mappings()]
 

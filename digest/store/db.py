@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import overload
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
 
 from digest.errors import DigestError
 from digest.resources import package_path
@@ -31,8 +30,39 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+_REVISION = re.compile(r"^(down_revision|revision)\s*=\s*['\"]?([\w.-]+|None)['\"]?", re.M)
+
+
+def head_revisions() -> set[str]:
+    """The newest migrations, read from the scripts' `revision` lines (no Alembic import)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        for name, value in _REVISION.findall(script.read_text(encoding="utf-8")):
+            (revisions if name == "revision" else parents).add(value)
+    return revisions - parents
+
+
+def current_revisions(engine: Engine) -> set[str]:
+    """The revisions the database says it is at (empty when it was never migrated)."""
+    try:
+        with engine.connect() as conn:
+            return {r for (r,) in conn.execute(text("SELECT version_num FROM alembic_version"))}
+    except (OperationalError, ProgrammingError):
+        return set()
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema up to the newest migration (a no-op when it already is)."""
+    """Bring the schema up to the newest migration; a database already there is only asked
+    its revision (Alembic, slow to import and run, is loaded only when there is work)."""
+    try:
+        if current_revisions(engine) == head_revisions():
+            return
+    except OSError as exc:
+        raise DigestError(f"cannot read the migrations in {MIGRATIONS}: {exc}") from exc
+    from alembic import command
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     try:

@@ -7,12 +7,14 @@ from sqlalchemy import (
     Column,
     DateTime,
     Float,
+    Index,
     Integer,
     MetaData,
     String,
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 metadata = MetaData()
@@ -42,6 +44,12 @@ items = Table(
     Column("on_topic", Boolean, nullable=False, default=True),
     Column("excluded", Boolean, nullable=False, default=False),
     UniqueConstraint("source_id", "dedup_key", name="uq_items_source_key"),
+    Index(  # what classifying asks for (migration 0004_unlabelled)
+        "ix_items_unlabelled",
+        "id",
+        sqlite_where=text("section_label IS NULL"),
+        postgresql_where=text("section_label IS NULL"),
+    ),
 )
 
 http_cache = Table(

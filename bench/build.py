@@ -1,0 +1,90 @@
+"""A whole `digest build --week 2025-W03` against a bare WeasyPrint render of the same HTML.
+
+Run: .venv/bin/python bench/build.py [--repeat 3]
+Both run as fresh processes (interpreter start and imports included), alternately, so that
+machine load hits both alike; the median wall and CPU (user+sys) times are printed, and their
+ratios. The target is a build within 1.2 times the bare render.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.conftest import write_config  # noqa: E402
+
+WEEK = "2025-W03"
+BARE = """
+import sys, weasyprint
+page = open(sys.argv[1], encoding="utf-8").read()
+weasyprint.HTML(string=page, base_url=sys.argv[2]).write_pdf(sys.argv[3])
+"""
+
+
+def run_timed(argv: list[str]) -> tuple[float, float]:
+    """Run a command to completion; (wall seconds, CPU seconds of the child)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def prepare(folder: Path) -> tuple[Path, Path]:
+    """The seeds ingested into a fresh store, a first build done; (config, the PDF's HTML)."""
+    from digest import pipeline
+    from digest.render import html, pdf
+    from digest.render.common import logo_path
+    from digest.settings.loading import load_settings
+    from digest.weeks import parse_week
+
+    config = write_config(folder)
+    digest = [sys.executable, "-m", "digest.cli.main"]
+    subprocess.run([*digest, "ingest", "-q", "-c", str(config)], check=True)
+    subprocess.run([*digest, "classify", "-q", "-c", str(config)], check=True)
+    settings = load_settings(str(config))
+    issue = pipeline.issue_for_week(settings, pipeline.open_store(settings), parse_week(WEEK))
+    logo = logo_path(issue, settings)
+    page = html.page(issue, logo.as_uri() if logo else None, print_stylesheet=pdf.PRINT_STYLESHEET)
+    page_file = folder / "page.html"
+    page_file.write_text(page, encoding="utf-8")
+    return config, page_file
+
+
+def main() -> None:
+    """Print the build's and the bare render's median times and the ratios."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each (median)")
+    args = parser.parse_args()
+    from digest.render.common import TEMPLATES_DIR
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-build-"))
+    config, page = prepare(folder)
+    build = [sys.executable, "-m", "digest.cli.main", "build", "-q", "-c", str(config)]
+    build += ["--week", WEEK]
+    bare = [sys.executable, "-c", BARE, str(page), TEMPLATES_DIR.as_uri() + "/"]
+    bare.append(str(folder / "bare.pdf"))
+    run_timed(build)  # warm the file cache and the compiled modules
+    ours, theirs = [], []
+    for _ in range(args.repeat):
+        ours.append(run_timed(build))
+        theirs.append(run_timed(bare))
+    wall_b, cpu_b = (statistics.median(x[k] for x in ours) for k in (0, 1))
+    wall_w, cpu_w = (statistics.median(x[k] for x in theirs) for k in (0, 1))
+    print(f"digest build --week {WEEK}: {wall_b:.2f} s wall, {cpu_b:.2f} s CPU")
+    print(f"bare WeasyPrint, same HTML:   {wall_w:.2f} s wall, {cpu_w:.2f} s CPU")
+    print(f"ratio build/bare: {wall_b / wall_w:.2f} wall, {cpu_b / cpu_w:.2f} CPU (target <= 1.2)")
+
+
+if __name__ == "__main__":
+    main()

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import getpass
 import logging
+from typing import TYPE_CHECKING
 
 import click
 
-from digest import pipeline as run
-from digest.cli.common import common, out
-from digest.editorial import operations as editing
-from digest.editorial.draft import Draft, load_draft, review_threshold
+from digest.cli.common import common, global_options, out
 from digest.errors import DigestError
-from digest.settings.schema import Settings
-from digest.weeks import parse_week
+
+if TYPE_CHECKING:
+    from digest.editorial.draft import Draft
+    from digest.settings.schema import Settings
 
 log = logging.getLogger(__name__)
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -58,6 +58,9 @@ def move(settings: Settings, item: int, section: str, who: str | None) -> None:
 
     Example: digest move 42 political
     """
+    from digest import pipeline as run
+    from digest.editorial import operations as editing
+
     editing.move_item(settings, run.open_store(settings), item, section, who or _editor())
     out.print(f"item {item} is now in {section}")
 
@@ -72,6 +75,9 @@ def exclude(settings: Settings, item: int, undo: bool, who: str | None) -> None:
 
     Example: digest exclude 42
     """
+    from digest import pipeline as run
+    from digest.editorial import operations as editing
+
     store = run.open_store(settings)
     editing.exclude_item(settings, store, item, who or _editor(), excluded=not undo)
     out.print(f"item {item} is {'included again' if undo else 'excluded'}")
@@ -85,14 +91,19 @@ def review(settings: Settings, week: str) -> None:
 
     Example: digest review --week 2025-W03
     """
+    from digest import pipeline as run
+    from digest.editorial.draft import load_draft, review_threshold
+    from digest.weeks import parse_week
+
     threshold = review_threshold(settings)
     draft = load_draft(settings, run.open_store(settings), parse_week(week), threshold)
     for line in draft_lines(draft) + coverage_lines(draft):
-        out.print(line, markup=False, highlight=False)
+        click.echo(line)  # the draft is the command's product: -q keeps it
 
 
 @click.command("hash-password")
 @click.option("--name", default="editor", show_default=True, help="The user's name.")
+@global_options
 def hash_password(name: str) -> None:
     """Ask for a password and print a desk.users entry with its scrypt hash.
 

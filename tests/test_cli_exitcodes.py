@@ -172,5 +172,6 @@ def test_schedule_writes_its_log_to_a_file(tmp_path):
     assert proc.returncode == 0, err
     assert "scheduler stopped" in out
     logged = log.read_text(encoding="utf-8")
-    assert re.search(r"^\d{4}-\d\d-\d\d .* INFO digest.delivery.schedule: scheduler started", logged, re.M)
+    stamp = r"^\d{4}-\d\d-\d\d [\d:,]+ INFO digest.delivery.schedule: "
+    assert re.search(stamp + "scheduler started; next run 20", logged, re.M), logged
     assert "scheduler stopped" in logged and "received SIGTERM" in logged

@@ -10,10 +10,8 @@ This module stays light: the settings, pydantic and the stages are imported when
 from __future__ import annotations
 
 import functools
-import logging
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -55,13 +53,13 @@ out = LazyConsole()  # status and summaries: silenced by -q
 err = LazyConsole(stderr=True)  # progress displays and notes
 
 
-@dataclass
 class GlobalOptions:
     """The global options as given anywhere on the command line (later levels add to earlier)."""
 
-    config: str | None = None
-    quiet: bool = False
-    verbose: bool = False
+    def __init__(self) -> None:
+        self.config: str | None = None
+        self.quiet = False
+        self.verbose = False
 
     @property
     def config_path(self) -> str:
@@ -128,41 +126,13 @@ def load_config() -> Settings:
 
 def _apply(given: GlobalOptions) -> None:
     """Quiet or verbose: the status console and the log level follow the options."""
+    import logging
+
+    from digest.cli.logs import one_line_handler
+
     out.quiet = given.quiet
     level = logging.ERROR if given.quiet else logging.INFO if given.verbose else logging.WARNING
-    handler = _StderrHandler()
-    handler.setFormatter(OneLineFormatter(full=given.verbose))
-    logging.basicConfig(level=level, handlers=[handler], force=True)
-
-
-class _StderrHandler(logging.StreamHandler):
-    """A handler writing to whatever sys.stderr is now (test runners swap it)."""
-
-    def __init__(self) -> None:
-        super().__init__(sys.stderr)
-
-    @property  # type: ignore[override]
-    def stream(self):  # noqa: D102 - follows sys.stderr
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, _value) -> None:
-        pass
-
-
-class OneLineFormatter(logging.Formatter):
-    """Each log record as one `digest: level: message` line, never wrapped or split."""
-
-    def __init__(self, full: bool = False) -> None:
-        super().__init__()
-        self.full = full
-
-    def format(self, record: logging.LogRecord) -> str:
-        """The record on one line (a traceback only with -v, on the lines after it)."""
-        line = f"digest: {record.levelname.lower()}: {one_line(record.getMessage())}"
-        if self.full and record.exc_info:
-            return line + "\n" + self.formatException(record.exc_info)
-        return line
+    logging.basicConfig(level=level, handlers=[one_line_handler(given.verbose)], force=True)
 
 
 def one_line(text: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -119,25 +118,20 @@ def schedule(settings: Settings, log_file: Path | None) -> None:
     scheduling.serve(settings, config_path, stop)
 
 
-class _Announce(logging.Handler):
-    """The scheduler's progress and each run's outcome as plain lines on stdout (quiet with -q)."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        """Print the message alone; warnings and errors go to stderr through the root handler."""
-        if record.levelno < logging.WARNING:
-            out.print(record.getMessage(), markup=False)
-
-
 def _schedule_logging(log_file: Path | None) -> None:
     """Runs and outcomes on stdout; with a log file, everything at INFO and up, timestamped."""
+    import logging
+
+    from digest.cli.logs import Announce
+
     root = logging.getLogger()
     for handler in root.handlers:
         handler.setLevel(root.level)  # the console keeps the level -q/-v chose
     runs = logging.getLogger(SCHEDULE_LOG)
     runs.setLevel(logging.INFO)
-    for old in [h for h in runs.handlers if isinstance(h, _Announce)]:
+    for old in [h for h in runs.handlers if isinstance(h, Announce)]:
         runs.removeHandler(old)  # a second `schedule` in the same process (the tests)
-    runs.addHandler(_Announce())
+    runs.addHandler(Announce(out))
     if log_file:
         try:
             handler = logging.FileHandler(log_file, encoding="utf-8")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
-import logging
 from typing import TYPE_CHECKING
 
 import click
@@ -15,12 +13,13 @@ if TYPE_CHECKING:
     from digest.editorial.draft import Draft
     from digest.settings.schema import Settings
 
-log = logging.getLogger(__name__)
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def _editor() -> str:
     """Who a command-line change is recorded as: the login name."""
+    import getpass
+
     return getpass.getuser()
 
 
@@ -37,13 +36,17 @@ def desk(settings: Settings, host: str, port: int, dev: bool) -> None:
 
     Example: digest desk --port 8750
     """
+    import logging
+
     import uvicorn
 
     from digest.desk.app import create_app
 
     app = create_app(settings, dev=dev)
     if host not in LOOPBACK:
-        log.warning("the desk listens on %s: put it behind HTTPS before others reach it", host)
+        logging.getLogger(__name__).warning(
+            "the desk listens on %s: put it behind HTTPS before others reach it", host
+        )
     out.print(f"The editor's desk is at http://{host}:{port}/ (Ctrl+C stops it)")
     uvicorn.run(app, host=host, port=port, log_level="warning")
 

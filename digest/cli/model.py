@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,6 +66,8 @@ def evaluate(file: Path, as_json: bool) -> None:
 
     Example: digest eval held-out.jsonl --json
     """
+    import json
+
     from digest.label.model import evaluate as score
     from digest.label.model import format_report, load_default, read_jsonl
     from digest.label.training import current_model

@@ -132,7 +132,9 @@ def _apply(given: GlobalOptions) -> None:
 
     out.quiet = given.quiet
     level = logging.ERROR if given.quiet else logging.INFO if given.verbose else logging.WARNING
-    logging.basicConfig(level=level, handlers=[one_line_handler(given.verbose)], force=True)
+    handler = one_line_handler(given.verbose)
+    handler.setLevel(level)  # also for a library that sets its own logger's level lower
+    logging.basicConfig(level=level, handlers=[handler], force=True)
 
 
 def one_line(text: str) -> str:

@@ -116,6 +116,8 @@ def test_global_options_go_before_or_after_the_command(tmp_path, capsys):
                  ["-c", config, "sources", "list"], ["sources", "list", "-c", config]):  # fmt: skip
         assert main(args) == 0, args
         assert "inbox" in capsys.readouterr().out
+    assert main(["-c", config, "send", "--week", "2025-W03", "--dry-run"]) == ExitCode.FAILURE
+    assert "delivery is not configured" in capsys.readouterr().err  # -c before send was read
     assert main(["-q", "-c", config, "ingest"]) == 0
     assert main(["-c", config, "-q", "build", "--week", "2025-W03"]) == 0
     assert main(["classify", "--all", "-c", config, "-q"]) == 0

@@ -105,7 +105,7 @@ def schedule(settings: Settings, log_file: Path | None) -> None:
 
     Each run and its outcome is printed (and, with --log-file, appended to the file).
 
-    Example: digest schedule -c /etc/digest/sources.yaml --log-file /var/log/digest.log
+    Example: digest schedule --log-file /var/log/digest.log
     """
     import threading
 

@@ -143,8 +143,8 @@ def extract_command(targets: tuple[str, ...], as_json: bool) -> None:
         failed += found.error is not None
         if as_json:
             click.echo(json.dumps(found.as_record(), ensure_ascii=False))
-        elif found.error:
-            error_line(found.error)
+        elif found.error or found.result is None:
+            error_line(found.error or f"{found.target}: nothing extracted")
         else:
             r = found.result
             click.echo(f"# {r.title or found.target}\n{_date_line(r)}\n\n{r.text}\n")

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 
 @contextmanager
@@ -21,7 +21,7 @@ def source_progress(console: Console, disable: bool = False) -> Iterator:
         disable=disable,
         transient=False,
     ) as progress:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def update(source_id: str, done: int) -> None:
             if source_id not in tasks:
@@ -54,7 +54,7 @@ def step_progress(console: Console, disable: bool = False) -> Iterator:
         disable=disable,
         transient=False,
     ) as progress:
-        current: list[int] = []
+        current: list[TaskID] = []
 
         def step(description: str) -> None:
             if current:

@@ -37,8 +37,8 @@ def feed_links(html: str, base_url: str) -> list[str]:
     soup = BeautifulSoup(html, "html.parser")
     found: list[str] = []
     for tag in soup.find_all("link"):
-        rel = tag.get("rel") or []
-        rels = rel.split() if isinstance(rel, str) else rel
+        rel = tag.get("rel") or ""
+        rels = rel.split() if isinstance(rel, str) else [str(r) for r in rel]
         kind = str(tag.get("type") or "").split(";")[0].strip().lower()
         href = str(tag.get("href") or "").strip()
         if "alternate" in [r.lower() for r in rels] and kind in FEED_TYPES and href:

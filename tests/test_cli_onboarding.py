@@ -147,7 +147,7 @@ def test_opml_export_then_import_round_trip(server, tmp_path, capsys):
     )
     other = (
         f"  - id: vecherny\n    kind: rss\n    location: {base}/other.xml\n"
-        "    name: Вечерний курьер\n    language: be\n"
+        "    name: Вечерний курьер\n    language: be\n    enabled: false\n"
     )
     text = first.read_text(encoding="utf-8").replace(
         "    link: true\n", "    link: true\n" + other, 1
@@ -156,9 +156,9 @@ def test_opml_export_then_import_round_trip(server, tmp_path, capsys):
     opml = tmp_path / "feeds.opml"
     assert main(["sources", "export", str(opml), "-c", str(first)]) == 0
     feeds = read_opml(opml)
-    assert {(f.xml_url, f.name, f.link) for f in feeds} == {
-        (f"{base}/feed.xml", "Loopback Courier", False),
-        (f"{base}/other.xml", "Вечерний курьер", True),
+    assert {(f.xml_url, f.name, f.link, f.enabled) for f in feeds} == {
+        (f"{base}/feed.xml", "Loopback Courier", False, True),
+        (f"{base}/other.xml", "Вечерний курьер", True, False),
     }
     second = init(tmp_path / "b")
     capsys.readouterr()
@@ -169,7 +169,9 @@ def test_opml_export_then_import_round_trip(server, tmp_path, capsys):
     assert exported.keys() == imported.keys()
     for location, src in exported.items():
         twin = imported[location]
-        assert (twin.name, twin.language, twin.link) == (src.name, src.language, src.link)
+        assert (twin.name, twin.language, twin.link, twin.enabled) == (
+            src.name, src.language, src.link, src.enabled
+        )  # fmt: skip
     # importing again adds nothing; the export to stdout is an OPML 2.0 document
     assert main(["sources", "import", str(opml), "-c", str(second)]) == 0
     assert "imported 0 feeds into" in capsys.readouterr().out

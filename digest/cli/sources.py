@@ -144,7 +144,8 @@ def import_opml(settings: Settings, file: Path, language: str) -> None:
         taken.append(sid)
         known.add(feed.xml_url)
         entry = {"id": sid, "kind": "rss", "location": feed.xml_url, "name": feed.name}
-        entries.append(entry | {"language": feed.language or language, "link": feed.link})
+        entry |= {"language": feed.language or language, "link": feed.link}
+        entries.append(entry if feed.enabled else entry | {"enabled": False})
     path = Path(options().config_path)
     if entries:
         add_sources(path, entries, note=f"imported from {file.name}")
@@ -162,7 +163,7 @@ def export_opml(settings: Settings, file: Path | None) -> None:
     from digest.sources.opml import Feed, site_of, write_opml
 
     feeds = [
-        Feed(s.location, s.name, site_of(s.location), s.language, s.link)
+        Feed(s.location, s.name, site_of(s.location), s.language, s.link, s.enabled)
         for s in settings.sources
         if s.kind == "rss"
     ]

@@ -2,8 +2,9 @@
 
 Reading uses defusedxml (an OPML file is untrusted input: no entity expansion, no external
 references). Each `<outline>` with an `xmlUrl`, at any depth, is a feed; `text` or `title`
-names it. Writing gives one `<outline type="rss">` per rss source; `link: false` is kept in
-a `digest:link` attribute so a round trip does not start linking a source that must not be.
+names it. Writing gives one `<outline type="rss">` per rss source; `link: false` and
+`enabled: false` are kept in `digest:link` and `digest:enabled` attributes, so a round trip
+neither starts linking a source that must not be linked nor starts reading a disabled one.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class Feed:
     html_url: str | None = None
     language: str | None = None
     link: bool = True
+    enabled: bool = True
 
 
 def read_opml(path: Path) -> list[Feed]:
@@ -54,9 +56,10 @@ def read_opml(path: Path) -> list[Feed]:
         if urlsplit(url).scheme not in ("http", "https"):
             raise InputError(f"{path}: feed address '{url}' is not http or https")
         name = (outline.get("title") or outline.get("text") or "").strip() or url
-        link = (outline.get(f"{{{DIGEST_NS}}}link") or "true").lower() != "false"
+        link = _flag(outline.get(f"{{{DIGEST_NS}}}link"))
+        enabled = _flag(outline.get(f"{{{DIGEST_NS}}}enabled"))
         language = (outline.get("language") or "").split("-")[0].lower() or None
-        feeds.append(Feed(url, name, outline.get("htmlUrl") or None, language, link))
+        feeds.append(Feed(url, name, outline.get("htmlUrl") or None, language, link, enabled))
     return feeds
 
 
@@ -75,9 +78,16 @@ def write_opml(feeds: Sequence[Feed], title: str) -> str:
             attrs["language"] = feed.language
         if not feed.link:
             attrs[f"{{{DIGEST_NS}}}link"] = "false"
+        if not feed.enabled:
+            attrs[f"{{{DIGEST_NS}}}enabled"] = "false"
         ET.SubElement(body, "outline", attrs)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+
+
+def _flag(value: str | None) -> bool:
+    """One of our true/false attributes: only an explicit "false" turns it off."""
+    return (value or "true").strip().lower() != "false"
 
 
 def site_of(feed_url: str) -> str | None:

@@ -84,6 +84,13 @@ def test_bad_input_is_exit_2_on_one_line(tmp_path, capsys):
         assert len(lines) == 1 and lines[0].startswith("digest: error: "), (args, lines)
 
 
+def test_no_command_prints_the_help_and_exits_2(capsys):
+    assert main([]) == ExitCode.USAGE
+    captured = capsys.readouterr()
+    assert captured.out.startswith("Usage: digest") and "Exit codes:" in captured.out
+    assert captured.err == ""
+
+
 def test_an_unsupported_database_names_the_driver_to_install(tmp_path, capsys):
     config = started(tmp_path)
     text = config.read_text(encoding="utf-8").replace(

@@ -186,6 +186,9 @@ def main(argv: list[str] | None = None) -> int:
         error_line("aborted")
         return ExitCode.ABORTED
     except click.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx:  # bare `digest`: the help
+            click.echo(exc.ctx.get_help())
+            return ExitCode.USAGE
         where = exc.ctx.command_path if exc.ctx else "digest"
         error_line(f"{exc.format_message()} (see '{where} --help')")
         return ExitCode.USAGE

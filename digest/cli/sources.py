@@ -86,7 +86,7 @@ def add(settings: Settings, url: str, source_id, name, kind: str, language, no_l
     The page is fetched politely (robots.txt, limits); the file keeps its comments, and it is
     validated whole before it is written.
 
-    Example: digest sources add https://news.example.org/ --language ru --no-link
+    Example: digest sources add https://news.example.org/ --no-link
     """
     from digest.settings.editing import add_sources, make_source_id
 

@@ -84,6 +84,7 @@ def _remember(name: str) -> Callable[[click.Context, click.Parameter, Any], Any]
         if value:
             setattr(given, name, value)
         _apply(given)
+        ctx.obj = {"quiet": given.quiet, "verbose": given.verbose}  # the older way to read them
         return value
 
     return callback

@@ -242,3 +242,26 @@ def test_config_prints_the_effective_settings_with_secrets_masked(tmp_path, caps
     assert data["database"] == "postgresql+psycopg://review:********@db/review"
     assert data["fetch"]["timeout"] == 20.0  # defaults are filled in
     assert "s3cret" not in out and "c2FsdA" not in out
+
+
+def test_entries_go_into_the_sources_list_whatever_its_shape(tmp_path):
+    from digest.settings.editing import add_sources
+
+    head = "sections: [{id: a, heading: A, order: 1}]\n"
+    shapes = {
+        "missing": head + "fetch: {timeout: 5}  # keep me\n",
+        "empty": head + "sources: []   # none yet\nfetch: {timeout: 5}  # keep me\n",
+        "block": head + "sources:\n    - {id: one, kind: file, location: x, name: One}  # first\n"
+        "    # a comment about what comes next\nfetch: {timeout: 5}  # keep me\n",
+    }
+    entry = {"id": "new", "kind": "rss", "location": "https://example.org/f", "name": "New"}
+    for shape, text in shapes.items():
+        path = tmp_path / f"{shape}.yaml"
+        path.write_text(text, encoding="utf-8")
+        settings = add_sources(path, [entry], note="added by the test")
+        assert settings.source_ids[-1] == "new" and settings.fetch.timeout == 5, shape
+        written = path.read_text(encoding="utf-8")
+        assert "# keep me" in written and "# added by the test on " in written, shape
+    block = (tmp_path / "block.yaml").read_text(encoding="utf-8")
+    assert "    - id: new\n" in block  # the list's own indentation
+    assert block.index("# first") < block.index("- id: new") < block.index("# a comment about")

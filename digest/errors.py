@@ -3,11 +3,45 @@ as one line; stages raise them, the CLI and the desk report them."""
 
 from __future__ import annotations
 
+from enum import IntEnum
 from pathlib import Path
+
+
+class ExitCode(IntEnum):
+    """The documented exit codes of the `digest` command (README "Exit codes", `digest --help`)."""
+
+    OK = 0  # all went well
+    FAILURE = 1  # the command failed (an internal error included)
+    USAGE = 2  # bad input: an unknown option or argument, a bad value, an unusable config
+    PARTIAL = 3  # done in part: some sources (targets, recipients, formats) failed, others not
+    ABORTED = 130  # stopped with Ctrl-C
+
+
+EXIT_CODE_LINES = (
+    (ExitCode.OK, "all went well"),
+    (ExitCode.FAILURE, "failed"),
+    (ExitCode.USAGE, "bad input: usage, a bad value or an unusable configuration"),
+    (ExitCode.PARTIAL, "partly done: some sources, targets, recipients or formats failed"),
+    (ExitCode.ABORTED, "interrupted (Ctrl-C)"),
+)
 
 
 class DigestError(Exception):
     """An expected failure with a message fit for the user (no traceback is shown)."""
+
+    exit_code: int = ExitCode.FAILURE
+
+
+class InputError(DigestError):
+    """Bad input from the user: a malformed week or date, an unknown id, clashing options."""
+
+    exit_code = ExitCode.USAGE
+
+
+class PartialFailure(DigestError):
+    """The command did its work for some parts while others failed (each already reported)."""
+
+    exit_code = ExitCode.PARTIAL
 
 
 class SourceError(DigestError):
@@ -21,6 +55,8 @@ class SourceError(DigestError):
 
 class ConfigError(DigestError):
     """A configuration file that cannot be used; the message lists every mistake."""
+
+    exit_code = ExitCode.USAGE
 
 
 class FetchError(DigestError):
@@ -49,7 +85,7 @@ class ModelVersionError(DigestError):
     """A model file written by another scikit-learn version: it is not unpickled or trusted."""
 
 
-class BuildError(DigestError):
+class BuildError(PartialFailure):
     """Some formats could not be made; the others were written (their paths are kept)."""
 
     def __init__(self, paths: list[Path], failures: list[str]) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from digest.errors import DigestError
+from digest.errors import InputError
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -54,15 +54,15 @@ class Week:
 
 
 def parse_week(text: str) -> Week:
-    """A Week from '2025-W03' (or '2025W03'); DigestError on anything else."""
+    """A Week from '2025-W03' (or '2025W03'); InputError on anything else."""
     m = _WEEK.match(text.strip())
     if not m:
-        raise DigestError(f"'{text}' is not an ISO week (expected e.g. 2025-W03)")
+        raise InputError(f"'{text}' is not an ISO week (expected e.g. 2025-W03)")
     year, number = int(m.group(1)), int(m.group(2))
     try:
         date.fromisocalendar(year, number, 1)
     except ValueError as exc:
-        raise DigestError(f"'{text}': {year} has no week {number}") from exc
+        raise InputError(f"'{text}': {year} has no week {number}") from exc
     return Week(year, number)
 
 
@@ -83,10 +83,10 @@ def week_before(week: Week, count: int = 1) -> Week:
 
 
 def week_for_issue_date(issue_date: date) -> Week:
-    """The week an issue dated on a Monday reviews; DigestError for other weekdays."""
+    """The week an issue dated on a Monday reviews; InputError for other weekdays."""
     if issue_date.weekday() != 0:
         monday = issue_date + timedelta(days=(7 - issue_date.weekday()) % 7)
-        raise DigestError(
+        raise InputError(
             f"{issue_date.isoformat()} is a {issue_date:%A}; issues are dated Mondays "
             f"(the next is {monday.isoformat()})"
         )
@@ -105,11 +105,11 @@ def last_complete_week(now: datetime, zone: ZoneInfo) -> Week:
 
 
 def parse_day(text: str) -> date:
-    """A date from 'YYYY-MM-DD'; DigestError otherwise."""
+    """A date from 'YYYY-MM-DD'; InputError otherwise."""
     try:
         return date.fromisoformat(text.strip())
     except ValueError as exc:
-        raise DigestError(f"'{text}' is not a date (expected YYYY-MM-DD)") from exc
+        raise InputError(f"'{text}' is not a date (expected YYYY-MM-DD)") from exc
 
 
 def format_day(day: date) -> str:

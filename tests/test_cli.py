@@ -31,10 +31,10 @@ def test_every_command_has_help_ending_with_an_example(capsys):
         assert command.help
 
 
-def test_a_bad_config_is_one_line_and_exit_1(tmp_path, capsys):
+def test_a_bad_config_is_one_line_and_exit_2(tmp_path, capsys):
     bad = tmp_path / "bad.yaml"
     bad.write_text("sections: []\nsources:\n  - {id: a, kind: rs, location: x, name: A}\n")
-    assert digest("sources", "-c", str(bad)) == 1
+    assert digest("sources", "-c", str(bad)) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[0].startswith("digest: error: ")
     assert any("bad.yaml:3: sources[0].kind: unknown kind 'rs'" in line for line in err)
@@ -42,9 +42,9 @@ def test_a_bad_config_is_one_line_and_exit_1(tmp_path, capsys):
 
 def test_build_needs_exactly_one_week_choice(tmp_path, capsys):
     config = write_config(tmp_path)
-    assert digest("build", "-c", str(config)) == 1
+    assert digest("build", "-c", str(config)) == 2
     assert "exactly one of --week" in capsys.readouterr().err
-    assert digest("build", "-c", str(config), "--date", "2025-01-17") == 1
+    assert digest("build", "-c", str(config), "--date", "2025-01-17") == 2
     assert "is a Friday" in capsys.readouterr().err
 
 

@@ -1,6 +1,7 @@
 """The model commands: eval prints the report (or JSON), train learns from an archive, classify."""
 
 import json
+import re
 import shutil
 
 from digest import pipeline as run
@@ -43,7 +44,13 @@ def test_train_learns_from_an_archive_and_the_store_and_is_then_used(tmp_path, c
     config = write_config(tmp_path)
     assert main(["ingest", "-q", "-c", str(config)]) == 0
     assert main(["train", "--issues", str(archive), "-c", str(config)]) == 0
-    printed = capsys.readouterr().out
+    captured = capsys.readouterr()
+    printed = captured.out
+    steps = captured.err.splitlines()  # progress: one line a step when stderr is no terminal
+    assert steps[0].startswith("digest: reading the corpus")
+    assert any(re.match(r"digest: 5-fold cross-validation on 528 examples", s) for s in steps)
+    assert any(s.startswith("digest: fitting the model") for s in steps)
+    assert steps[-1].startswith("digest: saving the model to ")
     assert "archive: 37 examples" in printed and "past issues in the store: 37" in printed
     model = tmp_path / "section_model.joblib"
     assert model.is_file() and f"model written to {model}" in printed
@@ -74,3 +81,11 @@ def test_eval_works_from_a_folder_without_a_config(tmp_path, monkeypatch, capsys
     monkeypatch.chdir(tmp_path)
     assert main(["eval", str(HELDOUT), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["per_label"]["military"]["support"] == 1
+
+
+def test_quiet_train_prints_nothing_but_writes_the_model(tmp_path, capsys):
+    config = write_config(tmp_path)
+    assert main(["-q", "train", "-c", str(config)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+    assert (tmp_path / "section_model.joblib").is_file()

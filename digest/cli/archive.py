@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from digest.cli.common import common, out
-from digest.settings.schema import Settings
+
+if TYPE_CHECKING:
+    from digest.settings.schema import Settings
 
 
 @click.command("remove")

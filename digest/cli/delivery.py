@@ -1,25 +1,26 @@
-"""The delivery commands `run`, `schedule` and `send`: declarations only, registered in cli.py."""
+"""The delivery commands `run`, `schedule` and `send`: declarations only, registered in main.py."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.table import Table
 
-from digest import pipeline as stages
-from digest.cli.common import common, out
-from digest.delivery import deliver as delivery
-from digest.delivery import schedule as scheduling
-from digest.delivery.deliver import DeliveryReport
-from digest.errors import DigestError
-from digest.settings.schema import Settings
-from digest.weeks import parse_week
+from digest.cli.common import common, options, out
+from digest.errors import DigestError, PartialFailure
+
+if TYPE_CHECKING:
+    from digest.delivery.deliver import DeliveryReport
+    from digest.settings.schema import Settings
+
+SCHEDULE_LOG = "digest.delivery.schedule"  # the logger of the scheduler and its weekly runs
 
 
 def _print_report(report: DeliveryReport) -> None:
     """The delivery outcome: who did not get a copy and why, then the one-line summary."""
+    from rich.table import Table
+
     if report.failed or report.problems:
         table = Table("recipient", "reason", title=f"not delivered ({report.week})")
         for address, reason in report.failed:
@@ -33,11 +34,12 @@ def _print_report(report: DeliveryReport) -> None:
 
 
 def _finish(report: DeliveryReport) -> None:
-    """Print the report; fail the command when anyone did not get their copy."""
+    """Print the report; exit 3 when some recipients did not get their copy, 1 when none did."""
     _print_report(report)
     if not report.ok:
         count = len(report.failed) + len(report.problems)
-        raise DigestError(f"{report.week}: {count} recipient(s) did not get the issue (see above)")
+        kind = PartialFailure if report.sent or report.skipped else DigestError
+        raise kind(f"{report.week}: {count} recipient(s) did not get the issue (see above)")
 
 
 @click.command("run")
@@ -46,8 +48,14 @@ def _finish(report: DeliveryReport) -> None:
 def run_cmd(settings: Settings, dry_run: bool) -> None:
     """One full cycle: ingest, classify, build the last complete week and deliver it.
 
+    Exit code 3 when some sources failed or some recipients did not get the issue.
+
     Example: digest run -c sources.yaml
     """
+    from digest import pipeline as stages
+    from digest.cli.main import raise_for_sources
+    from digest.delivery import deliver as delivery
+
     store = stages.open_store(settings)
     result = delivery.cycle(settings, store, dry_run=dry_run)
     failed = [s for s in result.sources if s.error]
@@ -55,6 +63,7 @@ def run_cmd(settings: Settings, dry_run: bool) -> None:
         out.print(f"source {source.source_id} failed: {source.error}", markup=False)
     out.print(f"built {len(result.paths)} files for {result.week}", markup=False)
     _finish(result.delivery)
+    raise_for_sources([(s.source_id, s.error) for s in result.sources])
 
 
 @click.command("send")
@@ -76,6 +85,10 @@ def send(settings: Settings, week: str, to, fmt: str, resend: bool, dry_run: boo
 
     Example: digest send --week 2025-W03 --to analyst@example.org
     """
+    from digest import pipeline as stages
+    from digest.delivery import deliver as delivery
+    from digest.weeks import parse_week
+
     store = stages.open_store(settings)
     report = delivery.deliver(
         settings, store, parse_week(week), to=to, to_format=fmt, dry_run=dry_run, resend=resend
@@ -84,18 +97,50 @@ def send(settings: Settings, week: str, to, fmt: str, resend: bool, dry_run: boo
 
 
 @click.command("schedule")
+@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the log (each run, its outcome) to this file.")  # fmt: skip
 @common
-def schedule(settings: Settings) -> None:
+def schedule(settings: Settings, log_file: Path | None) -> None:
     """Run the weekly cycle on the configured schedule until stopped (SIGTERM or Ctrl-C).
 
-    Example: digest schedule -c /etc/digest/sources.yaml
+    Each run and its outcome is printed (and, with --log-file, appended to the file).
+
+    Example: digest schedule --log-file /var/log/digest.log
     """
-    config_path = Path(click.get_current_context().params["config_path"]).resolve()
+    import threading
+
+    from digest.delivery import schedule as scheduling
+
+    config_path = Path(options().config_path).resolve()
+    _schedule_logging(log_file)
     stop = threading.Event()
     scheduling.stop_on_signals(stop)
-    scheduling.serve(
-        settings, config_path, stop, announce=lambda line: out.print(line, markup=False)
-    )
+    scheduling.serve(settings, config_path, stop)
+
+
+def _schedule_logging(log_file: Path | None) -> None:
+    """Runs and outcomes on stdout; with a log file, everything at INFO and up, timestamped."""
+    import logging
+
+    from digest.cli.logs import Announce
+
+    root = logging.getLogger()
+    for handler in root.handlers:
+        handler.setLevel(root.level)  # the console keeps the level -q/-v chose
+    runs = logging.getLogger(SCHEDULE_LOG)
+    runs.setLevel(logging.INFO)
+    for old in [h for h in runs.handlers if isinstance(h, Announce)]:
+        runs.removeHandler(old)  # a second `schedule` in the same process (the tests)
+    runs.addHandler(Announce(out))
+    if log_file:
+        try:
+            handler = logging.FileHandler(log_file, encoding="utf-8")
+        except OSError as exc:
+            raise DigestError(f"{log_file}: cannot write the log file ({exc.strerror})") from exc
+        handler.setLevel(logging.INFO)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+        root.setLevel(min(root.level, logging.INFO))
 
 
 @click.command("unsubscribe")
@@ -109,6 +154,7 @@ def unsubscribe_cmd(settings: Settings, address: str, undo: bool) -> None:
 
     Example: digest unsubscribe anna@example.org
     """
+    from digest import pipeline as stages
     from digest.delivery.recipients import address_problem
     from digest.store import unsubscribes
 

@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-import getpass
 import json
-import logging
+from typing import TYPE_CHECKING
 
 import click
 
-from digest import pipeline as run
-from digest.cli.common import common, out
-from digest.editorial import operations as editing
-from digest.editorial.draft import Draft, load_draft, review_threshold
+from digest.cli.common import common, global_options, out
 from digest.errors import DigestError
-from digest.settings.schema import Settings
-from digest.weeks import parse_week
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from digest.editorial.draft import Draft
+    from digest.settings.schema import Settings
+
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def _editor() -> str:
     """Who a command-line change is recorded as: the login name."""
+    import getpass
+
     return getpass.getuser()
 
 
@@ -38,13 +37,17 @@ def desk(settings: Settings, host: str, port: int, dev: bool) -> None:
 
     Example: digest desk --port 8750
     """
+    import logging
+
     import uvicorn
 
     from digest.desk.app import create_app
 
     app = create_app(settings, dev=dev)
     if host not in LOOPBACK:
-        log.warning("the desk listens on %s: put it behind HTTPS before others reach it", host)
+        logging.getLogger(__name__).warning(
+            "the desk listens on %s: put it behind HTTPS before others reach it", host
+        )
     out.print(f"The editor's desk is at http://{host}:{port}/ (Ctrl+C stops it)")
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
@@ -61,6 +64,9 @@ def move(settings: Settings, key: str, section: str, who: str | None) -> None:
 
     Example: digest move i36 political
     """
+    from digest import pipeline as run
+    from digest.editorial import operations as editing
+
     store = run.open_store(settings)
     out.print(editing.move(settings, store, key, section, who or _editor()), markup=False)
 
@@ -76,6 +82,9 @@ def exclude(settings: Settings, key: str, undo: bool, who: str | None) -> None:
 
     Example: digest exclude i36
     """
+    from digest import pipeline as run
+    from digest.editorial import operations as editing
+
     store = run.open_store(settings)
     message = editing.exclude(settings, store, key, who or _editor(), excluded=not undo)
     out.print(message, markup=False)
@@ -95,6 +104,10 @@ def review(settings: Settings, week: str, as_json: bool) -> None:
 
     Example: digest review --week 2025-W03 --json
     """
+    from digest import pipeline as run
+    from digest.editorial.draft import load_draft, review_threshold
+    from digest.weeks import parse_week
+
     threshold = review_threshold(settings)
     draft = load_draft(settings, run.open_store(settings), parse_week(week), threshold)
     if as_json:
@@ -104,11 +117,12 @@ def review(settings: Settings, week: str, as_json: bool) -> None:
         click.echo(text)
         return
     for line in draft_lines(draft) + waiting_lines(draft) + coverage_lines(draft):
-        out.print(line, markup=False, highlight=False)
+        click.echo(line)  # the draft is the command's product: -q keeps it
 
 
 @click.command("hash-password")
 @click.option("--name", default="editor", show_default=True, help="The user's name.")
+@global_options
 def hash_password(name: str) -> None:
     """Ask for a password and print a desk.users entry with its scrypt hash.
 

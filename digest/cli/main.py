@@ -1,36 +1,35 @@
-"""The `digest` command: declarations only; each command calls run.py or a stage."""
+"""The `digest` command: declarations only; each command calls pipeline.py or a stage.
+
+Start-up stays fast (`digest --help`, tab completion): the cli modules import click, rich's
+console and the light modules only; a command imports its stage when it runs.
+"""
 
 from __future__ import annotations
 
-import json
 import sys
 import traceback
+from typing import TYPE_CHECKING
 
 import click
-from rich.table import Table
 
-from digest import pipeline as run
-from digest.cli.common import common, err, out
-from digest.cli.progress import source_progress
-from digest.errors import DigestError
-from digest.extract.check import extract_targets
-from digest.models import Extracted
-from digest.settings.loading import load_settings
-from digest.settings.schema import Settings
-from digest.weeks import (
-    day_start,
-    last_complete_week,
-    now_utc,
-    parse_day,
-    parse_week,
-    week_for_issue_date,
-)
+from digest.cli.common import common, error_line, global_options, options, out
+from digest.errors import EXIT_CODE_LINES, DigestError, ExitCode, InputError, PartialFailure
+
+if TYPE_CHECKING:
+    from digest.models import Extracted
+    from digest.settings.schema import Settings
+
+EPILOG = "\b\nExit codes:\n" + "\n".join(f"  {code:<4}{what}" for code, what in EXIT_CODE_LINES)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
 @click.version_option(package_name="digest")
+@global_options
 def cli() -> None:
-    """Build the weekly briefing digest: ingest sources, classify, build the issue."""
+    """Build the weekly briefing digest: ingest sources, classify, build the issue.
+
+    The options -c/--config, -q/--quiet and -v/--verbose go before or after the command.
+    """
 
 
 @cli.command()
@@ -40,22 +39,40 @@ def cli() -> None:
 def ingest(settings: Settings, source_ids: tuple[str, ...], since: str | None) -> None:
     """Read the sources and store new items (re-running stores nothing twice).
 
+    Exit code 3 when some sources failed, 1 when all did.
+
     Example: digest ingest --source seeds --since 2025-01-13
     """
-    store = run.open_store(settings)
-    quiet = click.get_current_context().obj["quiet"]
+    from rich.table import Table
+
+    from digest import pipeline as run
+    from digest.cli.common import err
+    from digest.cli.progress import source_progress
+    from digest.weeks import day_start, parse_day
+
     start = day_start(parse_day(since), settings.zone) if since else None
-    with source_progress(err, disable=quiet) as progress:
+    store = run.open_store(settings)
+    quiet = options().quiet or not err.console.is_terminal  # no progress in cron's mail
+    with source_progress(err.console, disable=quiet) as progress:
         results = run.ingest(settings, store, source_ids, progress=progress, since=start)
     table = Table("source", "new", "unchanged", "failed", "error", title="ingest")
     for r in results:
         error = r.error or ""
         error = error if len(error) <= 90 else error[:89] + "…"  # in full in the log above
         table.add_row(r.source_id, str(r.new), str(r.unchanged), str(r.failed), error)
-    if not quiet:
-        out.print(table)
-    if results and all(r.error for r in results):
-        raise DigestError("every source failed")
+    out.print(table)
+    raise_for_sources([(r.source_id, r.error) for r in results])
+
+
+def raise_for_sources(outcomes: list[tuple[str, str | None]]) -> None:
+    """Fail (exit 1) when every source failed, or report a partial run (exit 3) when some did."""
+    failed = [source_id for source_id, error in outcomes if error]
+    if not failed:
+        return
+    names = ", ".join(failed)
+    if len(failed) == len(outcomes):
+        raise DigestError(f"every source failed ({len(failed)}): {names}")
+    raise PartialFailure(f"{len(failed)} of {len(outcomes)} sources failed: {names}")
 
 
 @cli.command()
@@ -67,15 +84,18 @@ def ingest(settings: Settings, source_ids: tuple[str, ...], since: str | None) -
 @click.option("--allow-empty", is_flag=True, help="Build a week that has no stories (unlisted).")
 @common
 def build(settings: Settings, week, issue_date, last, all_weeks, formats, allow_empty) -> None:
-    """Build a week's issue into out/<week>/ from the store (no network needed).
+    """Build a week's issue into out/<week>/ from the store (no network needed); print the paths.
 
     A week with no stories is refused (exit 1) unless --allow-empty; --all skips such weeks.
 
     Example: digest build --week 2025-W03
     """
+    from digest import pipeline as run
+    from digest.weeks import last_complete_week, now_utc, parse_day, parse_week, week_for_issue_date
+
     chosen = [bool(week), bool(issue_date), last, all_weeks]
     if sum(chosen) != 1:
-        raise DigestError("name exactly one of --week, --date, --last or --all")
+        raise InputError("name exactly one of --week, --date, --last or --all")
     store = run.open_store(settings)
     if all_weeks:
         weeks = run.weeks_with_items(settings, store)
@@ -93,58 +113,50 @@ def build(settings: Settings, week, issue_date, last, all_weeks, formats, allow_
         )
     except run.BuildError as exc:
         for path in exc.paths:
-            click.echo(str(path))
+            out.print(str(path), markup=False)
         raise
     for path in paths:
-        click.echo(str(path))
-
-
-@cli.command()
-@click.argument("what", type=click.Choice(["list", "status"]), default="list")
-@common
-def sources(settings: Settings, what: str) -> None:
-    """List the sources with their item counts; `status`: last success and last error of each.
-
-    Example: digest sources status
-    """
-    store = run.open_store(settings)
-    counts = store.counts_by_source()
-    if what == "list":
-        table = Table("id", "kind", "name", "link", "location", "items")
-        for s in settings.sources:
-            link = "yes" if s.link else "no"
-            table.add_row(s.id, s.kind, s.name, link, s.location, str(counts.get(s.id, 0)))
-    else:
-        table = Table("id", "items", "last run", "last success", "last error")
-        for row in run.source_status(settings, store):
-            table.add_row(*row)
-    out.print(table)
+        out.print(str(path), markup=False)
 
 
 @cli.command("extract")
 @click.argument("targets", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
-@click.option("-c", "--config", "config_path", default=None, type=click.Path(dir_okay=False),
-              help="Configuration (for the User-Agent); optional.")  # fmt: skip
-def extract_command(targets: tuple[str, ...], as_json: bool, config_path: str | None) -> None:
+@global_options
+def extract_command(targets: tuple[str, ...], as_json: bool) -> None:
     """Print the clean text (or JSON with url, title, date, language, text) of files or URLs.
+
+    A configuration (-c) is optional: only its User-Agent and fetch limits are used.
+    Exit code 3 when some targets could not be extracted, 1 when none could.
 
     Example: digest extract seeds/000_049cb04e996bdf71.txt --json
     """
-    agent = load_settings(config_path).user_agent if config_path else Settings.model_fields[
-        "user_agent"].default  # fmt: skip
+    import json
+
+    from digest.extract.check import extract_targets
+
+    config = options().config
+    if config:
+        from digest.settings.loading import load_settings
+
+        agent = load_settings(config).user_agent
+    else:
+        from digest.settings.schema import Settings
+
+        agent = Settings.model_fields["user_agent"].default
     failed = 0
     for found in extract_targets(targets, agent):
         failed += found.result is None
         if as_json:
             click.echo(json.dumps(found.as_record(), ensure_ascii=False))
-        elif found.result is None:
-            err.print(f"digest: error: {found.error}", markup=False)
+        elif found.error or found.result is None:
+            error_line(found.error or f"{found.target}: nothing extracted")
         else:
             r = found.result
             click.echo(f"# {r.title or found.target}\n{_date_line(r)}\n\n{r.text}\n")
     if failed:
-        raise DigestError(f"{failed} of {len(targets)} targets could not be extracted")
+        kind = DigestError if failed == len(targets) else PartialFailure
+        raise kind(f"{failed} of {len(targets)} targets could not be extracted")
 
 
 def _date_line(result: Extracted) -> str:
@@ -153,15 +165,19 @@ def _date_line(result: Extracted) -> str:
 
 
 def _register() -> None:
-    """Add the commands declared in the other cli_* modules (they import `common` from here)."""
+    """Add the commands declared in the other cli modules (each imports its stages lazily)."""
     from digest.cli.archive import remove
     from digest.cli.delivery import COMMANDS as DELIVERY
     from digest.cli.desk import desk, exclude, hash_password, move, review
     from digest.cli.model import COMMANDS as MODEL
+    from digest.cli.onboarding import COMMANDS as ONBOARDING
+    from digest.cli.sources import sources
     from digest.cli.stories import lint, stories
 
     commands = (*MODEL, *DELIVERY, stories, lint, desk, move, exclude, review, hash_password)
     for command in (*commands, remove):
+        cli.add_command(command)
+    for command in (sources, *ONBOARDING):
         cli.add_command(command)
 
 
@@ -169,32 +185,38 @@ _register()
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; expected failures print one line and exit non-zero."""
+    """Run the command line; a failure prints one line and returns its documented exit code."""
+    args = sys.argv[1:] if argv is None else argv
     try:
         result = cli.main(args=argv, prog_name="digest", standalone_mode=False)
-        return result if isinstance(result, int) else 0
+        return result if isinstance(result, int) else ExitCode.OK
     except click.exceptions.Abort:
-        err.print("digest: aborted")
-        return 130
+        error_line("aborted")
+        return ExitCode.ABORTED
+    except click.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx:  # bare `digest`: the help
+            click.echo(exc.ctx.get_help())
+            return ExitCode.USAGE
+        where = exc.ctx.command_path if exc.ctx else "digest"
+        error_line(f"{exc.format_message()} (see '{where} --help')")
+        return ExitCode.USAGE
     except click.ClickException as exc:
-        exc.show()
+        error_line(exc.format_message())
         return exc.exit_code
     except DigestError as exc:
-        lines = str(exc).splitlines() or ["failed"]
-        err.print(f"digest: error: {lines[0]}", markup=False)
-        for line in lines[1:]:
-            err.print(f"digest: error: {line}", markup=False)
-        return 1
+        for line in str(exc).splitlines() or ["failed"]:
+            error_line(line)
+        return exc.exit_code
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, no traceback
-        if "-v" in (argv or sys.argv) or "--verbose" in (argv or sys.argv):
+        if "-v" in args or "--verbose" in args:
             traceback.print_exc()
         if type(exc).__module__.startswith("sqlalchemy"):  # e.g. a locked database: no SQL text
             from digest.store.db import database_problem
 
-            err.print(f"digest: error: {database_problem(exc)}", markup=False)
-            return 1
-        err.print(f"digest: internal error: {type(exc).__name__}: {exc}", markup=False)
-        return 2
+            error_line(database_problem(exc))
+            return ExitCode.FAILURE
+        error_line(f"internal error: {type(exc).__name__}: {exc}")
+        return ExitCode.FAILURE
 
 
 if __name__ == "__main__":

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from digest import pipeline as run
-from digest.cli.common import common, out
-from digest.settings.loading import DEFAULT_CONFIG, load_settings
-from digest.settings.schema import Settings
+from digest.cli.common import common, err, global_options, options, out
+from digest.settings import DEFAULT_CONFIG
+
+if TYPE_CHECKING:
+    from digest.settings.schema import Settings
 
 
 @click.command()
@@ -21,6 +22,8 @@ def classify(settings: Settings, everything: bool) -> None:
 
     Example: digest classify --all
     """
+    from digest import pipeline as run
+
     count = run.classify(settings, run.open_store(settings), everything=everything)
     out.print(f"labelled {count} items")
 
@@ -34,9 +37,12 @@ def train(settings: Settings, issues_dir: Path | None) -> None:
 
     Example: digest train --issues archive/
     """
+    from digest import pipeline as run
+    from digest.cli.progress import step_progress
     from digest.label.training import retrain
 
-    done = retrain(settings, run.open_store(settings), issues_dir)
+    with step_progress(err.console, disable=options().quiet) as step:
+        done = retrain(settings, run.open_store(settings), issues_dir, progress=step)
     for origin, count in done.counts.items():
         out.print(f"{origin}: {count} examples")
     cv = done.model.meta["cv"]
@@ -51,18 +57,23 @@ def train(settings: Settings, issues_dir: Path | None) -> None:
 @click.command("eval")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Configuration whose trained model to use [default: ./sources.yaml if it "
-                   "exists, else the shipped model].")  # fmt: skip
-def evaluate(file: Path, as_json: bool, config_path: Path | None) -> None:
+@global_options
+def evaluate(file: Path, as_json: bool) -> None:
     """Score the model on a JSON-lines file of {"text", "label"} objects.
+
+    The model is the one trained for the configuration (-c, else ./sources.yaml if it exists),
+    else the shipped model.
 
     Example: digest eval held-out.jsonl --json
     """
+    import json
+
     from digest.label.model import evaluate as score
     from digest.label.model import format_report, load_default, read_jsonl
     from digest.label.training import current_model
+    from digest.settings.loading import load_settings
 
+    config_path = options().config
     examples = read_jsonl(file)
     default = Path(DEFAULT_CONFIG)
     if config_path or default.is_file():

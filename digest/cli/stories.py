@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
-from rich.console import Console
-from rich.table import Table
 
-from digest import pipeline as run
-from digest.cli.common import common
-from digest.models import Issue
-from digest.settings.schema import Settings
-from digest.weeks import last_complete_week, now_utc, parse_week
+from digest.cli.common import common, out
 
-out = Console(highlight=False)
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from digest.models import Issue
+    from digest.settings.schema import Settings
 
 
 @click.command("stories")
@@ -24,6 +24,12 @@ def stories(settings: Settings, week: str | None, paragraphs: bool) -> None:
 
     Example: digest stories --week 2025-W03 --paragraphs
     """
+    from rich.console import Console
+
+    from digest import pipeline as run
+    from digest.weeks import last_complete_week, now_utc, parse_week
+
+    out = Console(highlight=False)  # the listing is the command's product: -q keeps it
     chosen = parse_week(week) if week else last_complete_week(now_utc(), settings.zone)
     store = run.open_store(settings)
     try:
@@ -39,6 +45,8 @@ def stories(settings: Settings, week: str | None, paragraphs: bool) -> None:
 
 def stories_table(issue: Issue) -> Table:
     """The week's stories as a table: one row per story, its sources named in order."""
+    from rich.table import Table
+
     table = Table("section", "key", "date", "sources", "notes", title=f"stories of {issue.week}")
     for section in issue.sections:
         for story in section.stories:
@@ -60,7 +68,10 @@ def lint(settings: Settings, week: str) -> int:
 
     Example: digest lint --week 2025-W03
     """
+    from rich.table import Table
+
     from digest.compose.policy import lint_folder
+    from digest.weeks import parse_week
 
     chosen = parse_week(week)
     verdicts = lint_folder(settings.out_dir / chosen.label, settings)

@@ -76,10 +76,11 @@ def install_job(
 
 
 def weekly_job(config_path: str) -> None:
-    """The scheduled run: load the config afresh and run one full cycle; failures are logged."""
+    """The scheduled run: load the config afresh and run one full cycle; log it and its outcome."""
     from digest.delivery.deliver import cycle
     from digest.pipeline import open_store
 
+    log.info("weekly run started (config %s)", config_path)
     try:
         settings = load_settings(config_path)
         store = open_store(settings)
@@ -90,6 +91,15 @@ def weekly_job(config_path: str) -> None:
     except DigestError as exc:  # already one line; the next week's run is still scheduled
         log.error("weekly run failed: %s", exc)
         return
+    except Exception as exc:  # noqa: BLE001 - logged, and the next week's run still happens
+        log.exception("weekly run failed: internal error: %s: %s", type(exc).__name__, exc)
+        return
+    failed = [s.source_id for s in report.sources if s.error]
+    if failed:
+        count = f"{len(failed)} of {len(report.sources)}"
+        log.warning("weekly run %s: %s sources failed: %s", report.week, count, ", ".join(failed))
+    log.info("weekly run %s: %d items labelled, %d files built", report.week,
+             report.classified, len(report.paths))  # fmt: skip
     done = log.info if report.delivery.ok else log.error
     done("weekly run done: %s", report.delivery.summary())
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -85,9 +85,18 @@ def _prediction(row: Sequence[float]) -> Prediction:
     return Prediction(label=label, score=probs[label], probs=probs)
 
 
-def train(examples: Sequence[Example], *, seed: int = 0, folds: int = 5) -> SectionModel:
+def train(
+    examples: Sequence[Example],
+    *,
+    seed: int = 0,
+    folds: int = 5,
+    progress: Callable[[str], None] | None = None,
+) -> SectionModel:
     """Cross-validate (for scores and the review threshold), then fit on all examples."""
+    step = progress or (lambda _what: None)
+    step(f"{folds}-fold cross-validation on {len(examples)} examples")
     report = cross_validate(examples, folds=folds, seed=seed)
+    step(f"fitting the model on all {len(examples)} examples")
     estimator = fit_estimator(examples, seed)
     review = report["review"]
     meta = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,13 +87,24 @@ def archive_examples(folder: Path, settings: Settings) -> list[Example]:
     return examples
 
 
-def retrain(settings: Settings, store: Store, issues_dir: Path | None = None) -> TrainingRun:
-    """Train on the corpus, the store's labelled items and an archive; save for this config."""
+def retrain(
+    settings: Settings,
+    store: Store,
+    issues_dir: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> TrainingRun:
+    """Train on the corpus, the store's labelled items and an archive; save for this config.
+
+    `progress` is told each step as it starts (reading, cross-validating, fitting, saving).
+    """
+    step = progress or (lambda _what: None)
+    step("reading the corpus, the store and the archive")
     corpus = corpus_examples()
     past, corrections = store_examples(store)
     archive = archive_examples(issues_dir, settings) if issues_dir else []
-    model = train(corpus + past + corrections + archive)
+    model = train(corpus + past + corrections + archive, progress=step)
     path = model_file(settings)
+    step(f"saving the model to {path}")
     save(model, path)
     counts = {
         "corpus": len(corpus),

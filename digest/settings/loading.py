@@ -10,10 +10,11 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from digest.errors import ConfigError
+from digest.settings import DEFAULT_CONFIG
 from digest.settings.schema import Settings
 from digest.sources import SOURCES
 
-DEFAULT_CONFIG = "sources.yaml"
+__all__ = ["DEFAULT_CONFIG", "load_settings", "parse_settings"]
 
 
 def load_settings(path: str | Path = DEFAULT_CONFIG) -> Settings:

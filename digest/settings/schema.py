@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
-from digest.errors import DigestError
+from digest.errors import InputError
 from digest.settings.parts import (  # noqa: F401 - re-exported: the settings' parts
     ID_PATTERN,
     DeliveryConfig,
@@ -135,11 +135,11 @@ class Settings(_Frozen):
         return zoneinfo.ZoneInfo(self.digest.timezone)
 
     def source(self, source_id: str) -> SourceConfig:
-        """The source with this id, or a DigestError naming it."""
+        """The source with this id, or an InputError naming it."""
         for src in self.sources:
             if src.id == source_id:
                 return src
-        raise DigestError(f"no source with id '{source_id}' in the configuration")
+        raise InputError(f"no source with id '{source_id}' in the configuration")
 
     def path(self, value: str | Path) -> Path:
         """A path from the config, resolved against the config file's folder."""

@@ -10,12 +10,26 @@ from typing import overload
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
 
-from digest.errors import DigestError
+from digest.errors import ConfigError, DigestError
 from digest.resources import package_path
 
 MIGRATIONS = package_path("digest.store", "migrations")
 
 BUSY_TIMEOUT_MS = 5000  # how long SQLite waits for another writer before "database is locked"
+# The package to install for a database driver module SQLAlchemy could not import.
+DRIVER_PACKAGES = {
+    "MySQLdb": "mysqlclient",
+    "pymysql": "pymysql",
+    "mysql": "mysql-connector-python",
+    "psycopg": "psycopg[binary] (pip install -e '.[postgres]')",
+    "psycopg2": "psycopg2-binary",
+    "asyncpg": "asyncpg",
+    "pg8000": "pg8000",
+    "pyodbc": "pyodbc",
+    "pymssql": "pymssql",
+    "oracledb": "oracledb",
+    "cx_Oracle": "cx_Oracle",
+}
 
 
 def make_engine(url: str) -> Engine:
@@ -23,7 +37,9 @@ def make_engine(url: str) -> Engine:
     try:
         engine = create_engine(url, future=True, pool_pre_ping=True)
     except (ArgumentError, NoSuchModuleError) as exc:
-        raise DigestError(f"database URL '{_redact(url)}' is not usable: {exc}") from exc
+        raise ConfigError(f"database URL '{_redact(url)}' is not usable: {exc}") from exc
+    except ImportError as exc:  # the dialect is known, its driver is not installed
+        raise ConfigError(_missing_driver(url, exc)) from exc
     if engine.dialect.name == "sqlite":
         _make_sqlite_parent(engine)
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -50,6 +66,17 @@ def current_revisions(engine: Engine) -> set[str]:
             return {r for (r,) in conn.execute(text("SELECT version_num FROM alembic_version"))}
     except (OperationalError, ProgrammingError):
         return set()
+
+
+def _missing_driver(url: str, exc: ImportError) -> str:
+    """A one-line message naming the driver module a database URL needs and its package."""
+    module = (exc.name or "").split(".")[0] or "its driver"
+    package = DRIVER_PACKAGES.get(module, module)
+    scheme = url.split(":", 1)[0]
+    return (
+        f"database URL '{_redact(url)}' needs the {scheme} driver '{module}', which is not "
+        f"installed: pip install {package} (SQLite and PostgreSQL are the tested databases)"
+    )
 
 
 def migrate(engine: Engine) -> None:

@@ -2,8 +2,10 @@
 
 Each copy is claimed in the delivery log before its SMTP transaction and marked sent after it,
 so a re-run skips recipients already served and a crash resumes with the one that was in flight
-(that one may get a second copy: see digest/store/deliveries.py). One recipient's failure stops
-nobody else; the report and the log both say who did not get a copy and why.
+(that one may get a second copy: see digest/store/deliveries.py). A run holds the week's send
+lease while it mails, so a second run at the same time stops at once instead of sending again.
+One recipient's failure stops nobody else; the report and the log both say who did not get a
+copy and why.
 """
 
 from __future__ import annotations
@@ -141,20 +143,29 @@ def send_issue(
     report = DeliveryReport(issue.week, problems=[p.reason for p in problems])
     for problem in problems:
         log.error("%s", problem.reason)
-    edition, pdf_error = make_edition(issue, settings, {r.format for r in recipients})
     stamp = now or now_utc()
-    if not dry_run:
-        for problem in problems:
-            log_.mark_failed(store, issue.week, problem.log_key, problem.reason)
-    with Mailer(delivery.smtp, environ) as mailer:
+    if dry_run:
+        edition, pdf_error = make_edition(issue, settings, {r.format for r in recipients})
         for recipient in recipients:
             if recipient.format == "pdf" and pdf_error:
-                _fail(None if dry_run else store, report, recipient, pdf_error)
-            elif dry_run:
-                report.written.append(_write_eml(edition, recipient, delivery, stamp, settings))
+                _fail(None, report, recipient, pdf_error)
             else:
-                msg = compose(edition, recipient, delivery, stamp)
-                _send_one(store, mailer, msg, recipient, report, force)
+                report.written.append(_write_eml(edition, recipient, delivery, stamp, settings))
+        log.info("%s", report.summary())
+        return report
+    seconds = max(log_.LEASE_SECONDS, 10 * delivery.smtp.timeout)
+    with log_.sending(store, issue.week, seconds) as lease:  # one sender per week at a time
+        edition, pdf_error = make_edition(issue, settings, {r.format for r in recipients})
+        for problem in problems:
+            log_.mark_failed(store, issue.week, problem.log_key, problem.reason)
+        with Mailer(delivery.smtp, environ) as mailer:
+            for recipient in recipients:
+                lease = log_.renew_lease(store, lease, seconds)
+                if recipient.format == "pdf" and pdf_error:
+                    _fail(store, report, recipient, pdf_error)
+                else:
+                    msg = compose(edition, recipient, delivery, stamp)
+                    _send_one(store, mailer, msg, recipient, report, force)
     log.info("%s", report.summary())
     return report
 

@@ -64,6 +64,11 @@ class DeskConfig(_Frozen):
 
     users: tuple[DeskUser, ...] = ()
     secret_env: str = "DIGEST_DESK_SECRET"
+    allowed_hosts: tuple[str, ...] = ()  # Host names besides 127.0.0.1/localhost/::1 ("*": any)
+    trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For/-Proto are believed
+    secure_cookies: bool = False  # cookies always Secure (they are anyway on https requests)
+    login_failures: int = Field(default=5, ge=1, le=1000)  # wrong passwords before a back-off
+    login_backoff_seconds: float = Field(default=60.0, gt=0, le=3600)  # doubles each failure
 
 
 class TopicConfig(_Frozen):

@@ -93,6 +93,15 @@ send_leases = Table(
     Column("expires_at", DateTime(timezone=True), nullable=False),  # renewed before each copy
 )
 
+desk_sessions = Table(
+    "desk_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # sha256 of the cookie's session token
+    Column("user", String(100), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
 issue_states = Table(
     "issue_states",
     metadata,

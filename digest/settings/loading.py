@@ -9,6 +9,7 @@ alias bomb or a deeply nested document fails fast with one line instead of eatin
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -126,7 +127,7 @@ class _PureLoader(_Bounds, yaml.SafeLoader):
 def _loader(text: str) -> _Bounds:
     """A bounded safe loader: libyaml's parser (about ten times faster) when PyYAML has it."""
     try:
-        from yaml.cyaml import CParser
+        from yaml.cyaml import CParser  # type: ignore[attr-defined]
     except ImportError:
         return _PureLoader(text)
 
@@ -150,8 +151,8 @@ class _Refused(Exception):
 
     def __init__(self, at: object, message: str) -> None:
         super().__init__(message)
-        mark = getattr(at, "start_mark", at)
-        self.line = mark.line + 1 if isinstance(getattr(mark, "line", None), int) else 1
+        line = getattr(getattr(at, "start_mark", at), "line", None)
+        self.line = line + 1 if isinstance(line, int) else 1
         self.message = message
 
 
@@ -265,7 +266,9 @@ def _option_errors(data: dict) -> list[dict]:
         try:
             SOURCES[source["kind"]].Options.model_validate(options)
         except ValidationError as exc:
-            found += [err | {"loc": ("sources", n, "options", *err["loc"])} for err in exc.errors()]
+            found += [
+                dict(err) | {"loc": ("sources", n, "options", *err["loc"])} for err in exc.errors()
+            ]
     return found
 
 
@@ -338,7 +341,7 @@ def _duplicate_errors(data: dict, lines: dict) -> list[dict]:
     return found
 
 
-def _is_duplicate_summary(err: dict) -> bool:
+def _is_duplicate_summary(err: Mapping[str, Any]) -> bool:
     """The model's own whole-file duplicate-id error, replaced by the located ones above."""
     return err["loc"] == () and str(err["msg"]).startswith("Value error, duplicate ")
 
@@ -386,7 +389,7 @@ def _line_index(node: yaml.Node | None, loc: tuple = (), out: dict | None = None
     return out
 
 
-def _describe(err: dict, lines: dict, path: Path) -> str:
+def _describe(err: Mapping[str, Any], lines: dict, path: Path) -> str:
     """One error as `file:line: dotted.field: message`."""
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     line = 1

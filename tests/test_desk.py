@@ -17,6 +17,7 @@ from tests.desk_fixture import WEEK, load_week
 PASSWORD = "correct horse battery"
 ENV = {"DIGEST_DESK_SECRET": "s" * 40, "DIGEST_DESK_PASSWORD": PASSWORD}
 DRAFT = f"/week/{WEEK.label}"
+LOCAL = "http://127.0.0.1"  # a Host the desk answers (it refuses others, e.g. "testserver")
 
 
 @pytest.fixture
@@ -28,7 +29,7 @@ def store(settings):
 @pytest.fixture
 def client(settings, store):
     """A client of a desk whose single editor's password comes from the environment."""
-    with TestClient(create_app(settings, environ=ENV, threshold=0.6)) as c:
+    with TestClient(create_app(settings, environ=ENV, threshold=0.6), base_url=LOCAL) as c:
         yield c
 
 
@@ -84,7 +85,7 @@ def test_changes_without_the_csrf_token_change_nothing(client, store):
 
 def test_a_token_from_another_session_is_refused(settings, store, client):
     assert log_in(client).status_code == 303
-    with TestClient(create_app(settings, environ=ENV, threshold=0.6)) as other:
+    with TestClient(create_app(settings, environ=ENV, threshold=0.6), base_url=LOCAL) as other:
         log_in(other)
         stolen = csrf_of(other)
     answer = client.post(f"{DRAFT}/story/i2/exclude", data={"csrf": stolen})
@@ -169,7 +170,7 @@ def test_the_desk_refuses_to_start_without_users_or_secret(settings, store):
     with pytest.raises(DigestError, match="too short"):
         create_app(settings, environ=ENV | {"DIGEST_DESK_SECRET": "short"}, threshold=0.6)
     dev = create_app(settings, dev=True, environ={"DIGEST_DESK_PASSWORD": PASSWORD}, threshold=0.6)
-    with TestClient(dev) as c:
+    with TestClient(dev, base_url=LOCAL) as c:
         assert log_in(c).status_code == 303
 
 
@@ -177,7 +178,7 @@ def test_users_from_the_config_log_in_with_their_hash(settings, store):
     user = DeskUser(name="anna", password_hash=auth.hash_password("anna's secret"))
     configured = settings.model_copy(update={"desk": DeskConfig(users=(user,))})
     env = {"DIGEST_DESK_SECRET": "s" * 40}
-    with TestClient(create_app(configured, environ=env, threshold=0.6)) as c:
+    with TestClient(create_app(configured, environ=env, threshold=0.6), base_url=LOCAL) as c:
         assert log_in(c, "anna", "anna's secret").status_code == 303
         assert log_in(c, "editor", PASSWORD).status_code == 401
 
@@ -223,7 +224,9 @@ def test_an_item_moved_out_of_a_story_shows_as_its_own_card(settings):
     store = load_event_story(settings)
     message = editing.move(settings, store, "2", "political", "anna")
     assert message.startswith("item 2 leaves story i1 (3 reports")
-    with TestClient(create_app(settings, environ=ENV, threshold=0.6)) as client:
+    with TestClient(
+        create_app(settings, environ=ENV, threshold=0.6), base_url="http://127.0.0.1"
+    ) as client:
         log_in(client)
         page = BeautifulSoup(client.get(DRAFT).text, "html.parser")
     cards = {

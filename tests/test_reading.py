@@ -49,7 +49,9 @@ def test_desk_pages_and_previews_write_nothing(tmp_path):
     store = run.open_store(settings)
     run.ingest(settings, store)
     before = snapshot(store)
-    with TestClient(create_app(settings, environ=ENV, threshold=0.6)) as client:
+    with TestClient(
+        create_app(settings, environ=ENV, threshold=0.6), base_url="http://127.0.0.1"
+    ) as client:
         page = client.get("/login").text
         token = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
         form = {"csrf": token, "name": "editor", "password": ENV["DIGEST_DESK_PASSWORD"]}

@@ -181,7 +181,9 @@ def test_the_desk_shows_it_waiting_with_a_form_for_its_paragraph(tmp_path):
     store = week_store(settings)
     key = run.issue_for_week(settings, store, WEEK).waiting[0].key
     env = {"DIGEST_DESK_SECRET": "w" * 40, "DIGEST_DESK_PASSWORD": "a long desk password"}
-    with TestClient(create_app(settings, environ=env, threshold=0.6)) as client:
+    with TestClient(
+        create_app(settings, environ=env, threshold=0.6), base_url="http://127.0.0.1"
+    ) as client:
         page = client.get("/login").text
         token = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
         form = {"csrf": token, "name": "editor", "password": env["DIGEST_DESK_PASSWORD"]}

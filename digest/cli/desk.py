@@ -43,13 +43,14 @@ def desk(settings: Settings, host: str, port: int, dev: bool) -> None:
 
     from digest.desk.app import create_app
 
-    app = create_app(settings, dev=dev)
+    app = create_app(settings, dev=dev, host=host)
     if host not in LOOPBACK:
         logging.getLogger(__name__).warning(
             "the desk listens on %s: put it behind HTTPS before others reach it", host
         )
     out.print(f"The editor's desk is at http://{host}:{port}/ (Ctrl+C stops it)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # proxy headers are read by the app, from desk.trusted_proxies only
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
 
 
 @click.command()

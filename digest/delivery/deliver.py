@@ -2,8 +2,10 @@
 
 Each copy is claimed in the delivery log before its SMTP transaction and marked sent after it,
 so a re-run skips recipients already served and a crash resumes with the one that was in flight
-(that one may get a second copy: see digest/store/deliveries.py). One recipient's failure stops
-nobody else; the report and the log both say who did not get a copy and why.
+(that one may get a second copy: see digest/store/deliveries.py). A run holds the week's send
+lease while it mails, so a second run at the same time stops at once instead of sending again.
+One recipient's failure stops nobody else; the report and the log both say who did not get a
+copy and why.
 """
 
 from __future__ import annotations
@@ -151,22 +153,32 @@ def send_issue(
     report.unsubscribed = [r.address for r in recipients if unsubscribes.mailbox(r.address) in gone]
     recipients = [r for r in recipients if unsubscribes.mailbox(r.address) not in gone]
     formats = {r.format for r in recipients}
-    edition, pdf_error = make_edition(issue, settings, formats, unsubscribe=key is not None)
     stamp = now or now_utc()
-    if not dry_run:
-        for problem in problems:
-            log_.mark_failed(store, issue.week, problem.log_key, problem.reason)
-    with Mailer(delivery.smtp, environ) as mailer:
+    if dry_run:
+        edition, pdf_error = make_edition(issue, settings, formats, unsubscribe=key is not None)
         for recipient in recipients:
             links = unsubscribe.links(delivery, key, recipient.address) if key else None
             if recipient.format == "pdf" and pdf_error:
-                _fail(None if dry_run else store, report, recipient, pdf_error)
-            elif dry_run:
-                msg = compose(edition, recipient, delivery, stamp, links)
-                report.written.append(_write_eml(msg, edition.week, recipient, settings))
+                _fail(None, report, recipient, pdf_error)
             else:
                 msg = compose(edition, recipient, delivery, stamp, links)
-                _send_one(store, mailer, msg, recipient, report, force)
+                report.written.append(_write_eml(msg, edition.week, recipient, settings))
+        log.info("%s", report.summary())
+        return report
+    seconds = max(log_.LEASE_SECONDS, 10 * delivery.smtp.timeout)
+    with log_.sending(store, issue.week, seconds) as lease:  # one sender per week at a time
+        edition, pdf_error = make_edition(issue, settings, formats, unsubscribe=key is not None)
+        for problem in problems:
+            log_.mark_failed(store, issue.week, problem.log_key, problem.reason)
+        with Mailer(delivery.smtp, environ) as mailer:
+            for recipient in recipients:
+                lease = log_.renew_lease(store, lease, seconds)
+                links = unsubscribe.links(delivery, key, recipient.address) if key else None
+                if recipient.format == "pdf" and pdf_error:
+                    _fail(store, report, recipient, pdf_error)
+                else:
+                    msg = compose(edition, recipient, delivery, stamp, links)
+                    _send_one(store, mailer, msg, recipient, report, force)
     if report.sent:  # a mailed issue counts as published: the index and feed say so now
         write_archive(settings, published_weeks(store))
     log.info("%s", report.summary())

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import math
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
+import anyio.to_thread
+from anyio import CapacityLimiter
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -41,8 +46,25 @@ class Desk:
 Action = Callable[[Desk, Week, str, FormData, str], str]
 
 
+FIRST_YEAR, LAST_YEAR = 1970, 9000  # weeks the desk shows (history looks a few weeks back)
+DRAFT_WORKERS = 4  # drafts and previews rendered at once; the rest queue, static files do not
+_ITEM_ID = re.compile(r"^[1-9][0-9]{0,17}$")
+
+
 def _desk(request: Request) -> Desk:
     return request.app.state.desk
+
+
+async def _heavy(request: Request, func: Callable[..., Any], *args: Any) -> Any:
+    """Run slow work (loading, rendering) in a worker thread of the desk's own small pool.
+
+    Starlette's shared pool serves static files and session checks; drafts never fill it.
+    """
+    state = request.app.state
+    limiter = getattr(state, "heavy", None)
+    if limiter is None:
+        limiter = state.heavy = CapacityLimiter(DRAFT_WORKERS)
+    return await anyio.to_thread.run_sync(func, *args, limiter=limiter)
 
 
 def _page(request: Request, name: str, status: int = 200, **context) -> Response:
@@ -69,9 +91,20 @@ async def login(request: Request) -> Response:
     if not auth.csrf_ok(request, form.get("csrf")):
         return _page(request, "login.html", 403, next=target, error="The form expired; try again.")
     name, password = str(form.get("name", "")), str(form.get("password", ""))
+    throttle: auth.Throttle = request.app.state.throttle
+    keys = auth.throttle_keys(name, request.client.host if request.client else None)
+    wait = throttle.wait(keys)
+    if wait > 0:  # refused before the password is even checked
+        seconds = math.ceil(wait)
+        error = f"Too many failed logins; try again in {seconds} seconds."
+        answer = _page(request, "login.html", 429, next=target, error=error)
+        answer.headers["Retry-After"] = str(seconds)
+        return answer
     if not await run_in_threadpool(_desk(request).creds.check, name, password):
+        throttle.failed(keys)
         return _page(request, "login.html", 401, next=target, error="Wrong name or password.")
-    auth.log_in(request, name)
+    throttle.succeeded(keys)
+    await run_in_threadpool(auth.log_in, request, name, _desk(request).store)
     return RedirectResponse(target, status_code=303)
 
 
@@ -80,7 +113,7 @@ async def logout(request: Request) -> Response:
     form = await request.form()
     if not auth.csrf_ok(request, form.get("csrf")):
         return PlainTextResponse("Missing or stale CSRF token.", status_code=403)
-    request.session.clear()
+    await run_in_threadpool(auth.log_out, request, _desk(request).store)
     return RedirectResponse("/login", status_code=303)
 
 
@@ -89,9 +122,9 @@ async def index(request: Request) -> Response:
     desk = _desk(request)
     if auth.current_user(request, desk.creds) is None:
         return _to_login(request)
-    weeks = await run_in_threadpool(run.weeks_with_items, desk.settings, desk.store)
-    states = [db.week_state(desk.store, w.label) for w in reversed(weeks)]
-    return _page(request, "index.html", states=states)
+    weeks = await _heavy(request, run.weeks_with_items, desk.settings, desk.store)
+    states = await _heavy(request, lambda: [db.week_state(desk.store, w.label) for w in weeks])
+    return _page(request, "index.html", states=states[::-1])
 
 
 async def draft_page(request: Request) -> Response:
@@ -111,8 +144,8 @@ async def preview(request: Request) -> Response:
     week, fmt = _week(request), request.path_params["fmt"]
     if fmt not in PREVIEWS:
         return PlainTextResponse(f"No preview as {fmt}.", status_code=404)
-    issue = await run_in_threadpool(editing.edited_issue, desk.settings, desk.store, week)
-    rendered = await run_in_threadpool(FORMATS[fmt], issue, desk.settings)
+    issue = await _heavy(request, editing.edited_issue, desk.settings, desk.store, week)
+    rendered = await _heavy(request, FORMATS[fmt], issue, desk.settings)
     headers = {"Content-Disposition": f'inline; filename="{week.label}{rendered.suffix}"'}
     return Response(rendered.content, media_type=rendered.media_type, headers=headers)
 
@@ -127,10 +160,14 @@ async def change(request: Request) -> Response:
     if not auth.csrf_ok(request, form.get("csrf")):
         return PlainTextResponse("Missing or stale CSRF token; reload the page.", status_code=403)
     week, kind = _week(request), request.path_params.get("kind", "week")
+    if kind not in ACTIONS:
+        return PlainTextResponse(f"No such kind of thing to change: {kind[:40]!r}.", 404)
     action = ACTIONS[kind].get(request.path_params["action"])
     if action is None:
         return PlainTextResponse("No such action.", status_code=404)
     target = str(request.path_params.get("target", ""))
+    if kind == "item" and not _ITEM_ID.match(target):
+        return PlainTextResponse(f"Not an item id: {target[:40]!r}.", status_code=400)
     try:
         message = await run_in_threadpool(_locked, desk, action, week, target, form, user)
     except DigestError as exc:
@@ -148,14 +185,13 @@ def _locked(desk: Desk, action: Action, week: Week, target: str, form: FormData,
 async def _draft_response(
     request: Request, desk: Desk, week: Week, status: int = 200, **notes
 ) -> Response:
-    draft = await run_in_threadpool(load_draft, desk.settings, desk.store, week, desk.threshold)
+    draft = await _heavy(request, load_draft, desk.settings, desk.store, week, desk.threshold)
     choices = editing.section_choices(desk.settings)
     labels = {s.id: s.heading.capitalize() for s in desk.settings.sections}
     labels[editing.OFF_TOPIC] = "Off topic (leave out)"
     notes = {"flash": None, "error": None} | notes
-    return _page(
-        request, "draft.html", status, draft=draft, choices=choices, labels=labels, **notes
-    )
+    context = dict(draft=draft, choices=choices, labels=labels, **notes)
+    return await _heavy(request, lambda: _page(request, "draft.html", status, **context))
 
 
 def _move_story(desk: Desk, week: Week, key: str, form: FormData, who: str) -> str:
@@ -212,10 +248,18 @@ def _heading(desk: Desk, section: str) -> str:
 
 
 def _week(request: Request) -> Week:
+    """The week in the URL; _NotFound (404) unless it is an ISO week the desk can handle."""
+    text = str(request.path_params["week"])[:40]
     try:
-        return parse_week(request.path_params["week"])
+        week = parse_week(text)
+        if not FIRST_YEAR <= week.year <= LAST_YEAR:  # 9999-W52 ends in a year no date holds
+            raise DigestError(f"'{text}' is outside the weeks the desk can show")
+        week.window(_desk(request).settings.zone)
     except DigestError as exc:
         raise _NotFound(str(exc)) from exc
+    except (OverflowError, ValueError) as exc:
+        raise _NotFound(f"'{text}' is outside the weeks the desk can show") from exc
+    return week
 
 
 def _safe_next(value: object) -> str:

@@ -10,7 +10,7 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class RecipientConfig(_Frozen):
@@ -29,7 +29,7 @@ class SmtpConfig(_Frozen):
     security: Literal["starttls", "ssl", "none"] = "starttls"
     username: str | None = None
     password_env: str = "DIGEST_SMTP_PASSWORD"
-    timeout: float = Field(default=30.0, gt=0)
+    timeout: float = Field(default=30.0, gt=0, le=3600)
 
 
 class ScheduleConfig(_Frozen):
@@ -37,7 +37,7 @@ class ScheduleConfig(_Frozen):
 
     day_of_week: str = "mon"
     time: str = Field(default="07:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
-    misfire_grace_hours: float = Field(default=144.0, gt=0)  # runs up to 6 days late
+    misfire_grace_hours: float = Field(default=144.0, gt=0, le=24 * 366)  # runs up to 6 days late
 
 
 class DeliveryConfig(_Frozen):
@@ -66,6 +66,11 @@ class DeskConfig(_Frozen):
 
     users: tuple[DeskUser, ...] = ()
     secret_env: str = "DIGEST_DESK_SECRET"
+    allowed_hosts: tuple[str, ...] = ()  # Host names besides 127.0.0.1/localhost/::1 ("*": any)
+    trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For/-Proto are believed
+    secure_cookies: bool = False  # cookies always Secure (they are anyway on https requests)
+    login_failures: int = Field(default=5, ge=1, le=1000)  # wrong passwords before a back-off
+    login_backoff_seconds: float = Field(default=60.0, gt=0, le=3600)  # doubles each failure
 
 
 class TopicConfig(_Frozen):
@@ -79,14 +84,14 @@ class TopicConfig(_Frozen):
 class FetchConfig(_Frozen):
     """HTTP fetching: timeouts, retries, size cap and politeness limits."""
 
-    timeout: float = Field(default=20.0, gt=0)
-    deadline: float = Field(default=60.0, gt=0)  # a whole response, however slowly it comes
-    source_budget: float = Field(default=900.0, gt=0)  # one source's whole run, in a worker
-    retries: int = Field(default=3, ge=0)
-    backoff: float = Field(default=1.0, ge=0)
-    max_bytes: int = Field(default=10_000_000, ge=1024)
-    per_host: int = Field(default=2, ge=1)
-    total: int = Field(default=8, ge=1)
+    timeout: float = Field(default=20.0, gt=0, le=3600)
+    deadline: float = Field(default=60.0, gt=0, le=86400)  # a whole response, however slowly
+    source_budget: float = Field(default=900.0, gt=0, le=86400)  # one source's run, in a worker
+    retries: int = Field(default=3, ge=0, le=100)
+    backoff: float = Field(default=1.0, ge=0, le=3600)
+    max_bytes: int = Field(default=10_000_000, ge=1024, le=2**40)
+    per_host: int = Field(default=2, ge=1, le=1000)
+    total: int = Field(default=8, ge=1, le=1000)
     robots: bool = True
 
 

@@ -90,6 +90,26 @@ deliveries = Table(
     UniqueConstraint("week", "recipient", name="uq_deliveries_week_recipient"),
 )
 
+send_leases = Table(
+    "send_leases",
+    metadata,
+    Column("week", String(8), primary_key=True),  # one sender per week at a time
+    Column("owner", String(64), nullable=False),  # a random token of the sending run
+    Column("host", String(255), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("taken_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),  # renewed before each copy
+)
+
+desk_sessions = Table(
+    "desk_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # sha256 of the cookie's session token
+    Column("user", String(100), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
 issue_states = Table(
     "issue_states",
     metadata,

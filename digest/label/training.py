@@ -8,6 +8,7 @@ from pathlib import Path
 
 from digest.errors import DigestError
 from digest.ingest.pastissue import html_blocks, looks_like_issue, parse_issue
+from digest.label import multilingual
 from digest.label.model import (
     LABELS,
     Example,
@@ -46,6 +47,19 @@ def current_model(settings: Settings) -> SectionModel:
     if settings.model_path:
         raise DigestError(f"model_path {path} does not exist: run 'digest train' to create it")
     return load_default()
+
+
+def multilingual_file(settings: Settings) -> Path:
+    """Where this configuration's own multilingual model lives (beside its TF-IDF model)."""
+    return model_file(settings).with_name(multilingual.MODEL_FILE)
+
+
+def current_multilingual(settings: Settings) -> multilingual.MultilingualModel:
+    """The ru/be model in use: the one `digest train` wrote for this config, else the shipped."""
+    path = multilingual_file(settings)
+    if path.is_file():
+        return multilingual.load(path)
+    return multilingual.load_default()
 
 
 def store_examples(store: Store) -> tuple[list[Example], list[Example]]:
@@ -93,6 +107,7 @@ def retrain(settings: Settings, store: Store, issues_dir: Path | None = None) ->
     model = train(corpus + past + corrections + archive)
     path = model_file(settings)
     save(model, path)
+    multilingual.save(multilingual.train(past + corrections + archive), multilingual_file(settings))
     counts = {
         "corpus": len(corpus),
         "past issues in the store": len(past),

@@ -8,6 +8,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -113,4 +114,14 @@ edits = Table(
     Column("target", String(200), nullable=False),
     Column("before", Text),
     Column("after", Text),
+)
+
+embeddings = Table(
+    "embeddings",
+    metadata,
+    Column("content_hash", String(64), primary_key=True),
+    Column("model", String(50), primary_key=True),
+    Column("dim", Integer, nullable=False),
+    Column("vector", LargeBinary, nullable=False),  # float16, little-endian
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )

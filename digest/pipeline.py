@@ -112,9 +112,7 @@ def _embed_match_candidates(store: Store, labelled: Sequence[Item]) -> None:
         return
     reach = timedelta(days=MATCH_DAYS)
     nearby = store.items_published_between(min(dated) - 2 * reach, max(dated) + 2 * reach)
-    anchors = [
-        i.published for i in nearby if not _english(i) and i.on_topic and not i.excluded
-    ]
+    anchors = [i.published for i in nearby if not _english(i) and i.on_topic and not i.excluded]
     if not anchors:
         return
     need = [

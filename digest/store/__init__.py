@@ -118,7 +118,9 @@ class Store:
 
     def items_published_between(self, start: datetime, end: datetime) -> list[Item]:
         """Items (not past-issue paragraphs) published in [start, end], by date."""
-        lo, hi = (_naive(start), _naive(end)) if self.engine.dialect.name == "sqlite" else (start, end)
+        lo, hi = (
+            (_naive(start), _naive(end)) if self.engine.dialect.name == "sqlite" else (start, end)
+        )
         query = select(items).where(
             (items.c.origin != "past_issue") & (items.c.published >= lo) & (items.c.published <= hi)
         )
@@ -150,7 +152,7 @@ class Store:
 
     # -- embeddings (keyed by content hash and model) ------------------------------------------
     def put_vectors(self, model: str, vectors: Mapping[str, np.ndarray]) -> int:
-        """Store vectors by content hash (as float16) for a model; hashes already stored are kept."""
+        """Store vectors by content hash (float16) for a model; hashes already stored are kept."""
         if not vectors:
             return 0
         now = _now()

@@ -27,12 +27,16 @@ from digest.label.model import load_default  # noqa: E402
 from digest.models import Item  # noqa: E402
 from digest.settings.loading import parse_settings  # noqa: E402
 
-CONFIG = """digest: {{title: Bench, timezone: UTC}}
-database_url: sqlite:///{folder}/bench.db
-output_dir: {folder}/out
-sources:
-  - {{id: wire, kind: file, location: {folder}, name: Wire, focused: true}}
-"""
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = "  - {{id: wire, kind: file, location: {folder}, name: Wire, focused: true}}\n"
+
+
+def config_text(folder: Path) -> str:
+    """The shipped configuration's head, storing in `folder`, with one focused file source."""
+    head = (ROOT / "sources.yaml").read_text(encoding="utf-8")
+    head = head[: head.index("sources:")]
+    head = head.replace("database: sqlite:///digest.db", f"database: sqlite:///{folder}/b.db")
+    return head + "sources:\n" + SOURCE.format(folder=folder)
 
 
 def cut(texts: list[str], words: int, n: int) -> list[str]:
@@ -52,7 +56,7 @@ def rate(run, texts: list[str]) -> float:
 def classify_seconds(folder: Path, texts: list[tuple[str, str]]) -> float:
     """Seconds of pipeline.classify over these (language, text) items in a fresh store."""
     folder.mkdir(parents=True, exist_ok=True)
-    settings = parse_settings(CONFIG.format(folder=folder), folder / "c.yaml")
+    settings = parse_settings(config_text(folder), folder / "c.yaml")
     store = pipeline.open_store(settings)
     stamp = datetime(2025, 5, 14, 9, tzinfo=UTC)
     store.add_items(

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,6 +24,9 @@ from digest.settings.schema import Settings
 from digest.store import Store
 from digest.store.editing import story_edits_for
 from digest.weeks import Week, parse_week, week_before, week_of_moment
+
+if TYPE_CHECKING:
+    from digest.label.model import Prediction
 
 log = logging.getLogger(__name__)
 HISTORY_WEEKS = 8  # how far back an event counts as already reported
@@ -60,7 +64,7 @@ def classify(settings: Settings, store: Store, everything: bool = False) -> int:
     todo = [i for i in todo if i.text.strip()]
     english = [i for i in todo if _english(i)]
     foreign = [i for i in todo if not _english(i)]
-    predicted = []
+    predicted: list[tuple[Item, Prediction]] = []
     if english:
         from digest.label.training import current_model
 
@@ -84,6 +88,7 @@ def classify(settings: Settings, store: Store, everything: bool = False) -> int:
     labels = [
         (i.id, p.label, p.score, _on_topic(i, p.label, topic, i.source_id in focused))
         for i, p in predicted
+        if i.id is not None  # stored items always have one
     ]
     store.set_labels(labels)
     _embed_match_candidates(store, [i for i, _ in predicted])

@@ -200,9 +200,9 @@ class Store:
 
     def item_vectors(self, model: str, chosen: Iterable[Item]) -> dict[int, np.ndarray]:
         """The stored vectors of these items, by item id (items without one are left out)."""
-        chosen = [i for i in chosen if i.id is not None]
-        found = self.get_vectors(model, [i.content_hash for i in chosen])
-        return {i.id: found[i.content_hash] for i in chosen if i.content_hash in found}
+        ids = {i.id: i.content_hash for i in chosen if i.id is not None}
+        found = self.get_vectors(model, ids.values())
+        return {item_id: found[key] for item_id, key in ids.items() if key in found}
 
     # -- HTTP validators (conditional GET) ----------------------------------------------------
     def get_validators(self, url: str) -> tuple[str | None, str | None] | None:

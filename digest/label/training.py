@@ -32,6 +32,7 @@ class TrainingRun:
     model: SectionModel
     path: Path
     counts: dict[str, int]  # examples per origin: corpus, past issues, corrections, archive
+    multilingual: multilingual.MultilingualModel | None = None  # the ru/be model trained beside
 
 
 def model_file(settings: Settings) -> Path:
@@ -107,14 +108,15 @@ def retrain(settings: Settings, store: Store, issues_dir: Path | None = None) ->
     model = train(corpus + past + corrections + archive)
     path = model_file(settings)
     save(model, path)
-    multilingual.save(multilingual.train(past + corrections + archive), multilingual_file(settings))
+    other = multilingual.train(past + corrections + archive)
+    multilingual.save(other, multilingual_file(settings))
     counts = {
         "corpus": len(corpus),
         "past issues in the store": len(past),
         "editor's corrections": len(corrections),
         "archive": len(archive),
     }
-    return TrainingRun(model, path, counts)
+    return TrainingRun(model, path, counts, other)
 
 
 def label_counts(examples: list[Example]) -> dict[str, int]:

@@ -206,12 +206,16 @@ def train(
     seed: int = 0,
     folds: int = 5,
 ) -> MultilingualModel:
-    """Cross-validate on the ru/be set, then fit on English + ru/be + `extra` (English items)."""
+    """Cross-validate on the ru/be set, then fit on English + ru/be + `extra` (English unless
+    tagged: an editor's correction of a ru/be item keeps its language and weight)."""
     import sklearn
 
     book = book or VectorBook()
     english, rube = english_examples(), rube_examples()
-    more = [LabelledText(e.text, e.label, e.group, "en") for e in extra]
+    more = [
+        e if isinstance(e, LabelledText) else LabelledText(e.text, e.label, e.group, "en")
+        for e in extra
+    ]
     report = cross_validate(english, rube, book, folds=folds, seed=seed)
     everything = english + rube + more
     estimator = fit(everything, book.matrix([e.text for e in everything]))

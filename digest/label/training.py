@@ -65,13 +65,15 @@ def current_multilingual(settings: Settings) -> multilingual.MultilingualModel:
 
 def store_examples(store: Store) -> tuple[list[Example], list[Example]]:
     """Labelled items in the store: past-issue paragraphs, and the editor's corrections."""
-    past, corrections = [], []
+    past: list[Example] = []
+    corrections: list[Example] = []
     for item in store.all_items():
         label = item.section_override
         if label not in LABELS or not item.text.strip():
             continue
         group = item.url or f"item:{item.id}"
-        example = Example(text=item.text, label=label, group=group)
+        language = item.language or "en"
+        example = multilingual.LabelledText(item.text, label, group, language)
         (past if item.origin == "past_issue" else corrections).append(example)
     return past, corrections
 

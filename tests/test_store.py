@@ -144,3 +144,30 @@ def test_unlabelled_items_are_found_by_index_and_language(tmp_path):
             text("EXPLAIN QUERY PLAN SELECT * FROM items WHERE section_label IS NULL ORDER BY id")
         ).all()
     assert any("ix_items_unlabelled" in str(row) for row in plan), plan
+
+
+def test_vectors_round_trip_by_content_hash_and_model(db_url):
+    """Vectors come back (float16 precision) by hash and model; a re-put keeps the first."""
+    import numpy as np
+
+    store = Store(db_url)
+    assert "embeddings" in set(table_names(store.engine))
+    store.add_items([item(1), item(2)])
+    one, two = store.all_items()
+    vec = np.linspace(-1, 1, 384, dtype=np.float32)
+    assert store.put_vectors("m", {one.content_hash: vec}) == 1
+    assert store.put_vectors("m", {one.content_hash: -vec, two.content_hash: vec}) == 1
+    got = store.item_vectors("m", [one, two])
+    assert set(got) == {one.id, two.id}
+    assert np.allclose(got[one.id], vec, atol=1e-3) and got[one.id].dtype == np.float32
+    assert store.get_vectors("other", [one.content_hash]) == {}
+
+
+def test_items_published_between_leaves_out_past_issues(db_url):
+    """The window query used to find same-event candidates: articles only, bounds included."""
+    store = Store(db_url)
+    late = datetime(2025, 1, 18, 9, tzinfo=UTC)
+    store.add_items([item(1), item(2, published=late), item(3, origin="past_issue")])
+    found = store.items_published_between(T0, late)
+    assert sorted(i.url for i in found) == ["https://example.org/a/1", "https://example.org/a/2"]
+    assert store.items_published_between(late.replace(day=19), late.replace(day=20)) == []

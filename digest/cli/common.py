@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from digest.errors import DigestError, PartialFailure
 from digest.settings import DEFAULT_CONFIG
 
 if TYPE_CHECKING:
@@ -147,3 +148,14 @@ def error_line(message: str) -> None:
     """Write one `digest: error: ...` line to stderr, unwrapped whatever the terminal width."""
     sys.stderr.write(f"digest: error: {one_line(message) or 'failed'}\n")
     sys.stderr.flush()
+
+
+def raise_for_sources(outcomes: list[tuple[str, str | None]]) -> None:
+    """Fail (exit 1) when every source failed, or report a partial run (exit 3) when some did."""
+    failed = [source_id for source_id, error in outcomes if error]
+    if not failed:
+        return
+    names = ", ".join(failed)
+    if len(failed) == len(outcomes):
+        raise DigestError(f"every source failed ({len(failed)}): {names}")
+    raise PartialFailure(f"{len(failed)} of {len(outcomes)} sources failed: {names}")

@@ -53,7 +53,7 @@ def run_cmd(settings: Settings, dry_run: bool) -> None:
     Example: digest run -c sources.yaml
     """
     from digest import pipeline as stages
-    from digest.cli.main import raise_for_sources
+    from digest.cli.common import raise_for_sources
     from digest.delivery import deliver as delivery
 
     store = stages.open_store(settings)

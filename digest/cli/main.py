@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from digest.cli.common import common, error_line, global_options, options, out
+from digest.cli.common import common, error_line, global_options, options, out, raise_for_sources
 from digest.errors import EXIT_CODE_LINES, DigestError, ExitCode, InputError, PartialFailure
 
 if TYPE_CHECKING:
@@ -62,17 +62,6 @@ def ingest(settings: Settings, source_ids: tuple[str, ...], since: str | None) -
         table.add_row(r.source_id, str(r.new), str(r.unchanged), str(r.failed), error)
     out.print(table)
     raise_for_sources([(r.source_id, r.error) for r in results])
-
-
-def raise_for_sources(outcomes: list[tuple[str, str | None]]) -> None:
-    """Fail (exit 1) when every source failed, or report a partial run (exit 3) when some did."""
-    failed = [source_id for source_id, error in outcomes if error]
-    if not failed:
-        return
-    names = ", ".join(failed)
-    if len(failed) == len(outcomes):
-        raise DigestError(f"every source failed ({len(failed)}): {names}")
-    raise PartialFailure(f"{len(failed)} of {len(outcomes)} sources failed: {names}")
 
 
 @cli.command()

@@ -51,6 +51,13 @@ def train(settings: Settings, issues_dir: Path | None) -> None:
         f"{cv['macro_f1_sections']:.3f}, all labels {cv['macro_f1_all']:.3f}; "
         f"review threshold {done.model.meta['threshold']:.2f}"
     )
+    if done.multilingual is not None:
+        cv = done.multilingual.meta["cv"]
+        out.print(
+            f"multilingual model, ru/be grouped cross-validation: macro-F1 sections "
+            f"{cv['all']['macro_f1_sections']:.3f} (ru {cv['ru']['macro_f1_sections']:.3f}, "
+            f"be {cv['be']['macro_f1_sections']:.3f}), all labels {cv['all']['macro_f1_all']:.3f}"
+        )
     out.print(f"model written to {done.path}")
 
 

@@ -13,8 +13,8 @@ from digest.errors import DigestError, InputError, PartialFailure
 from digest.settings import DEFAULT_CONFIG
 
 if TYPE_CHECKING:
-    from digest.ingest.trial import Trial
     from digest.settings.schema import Settings
+    from digest.trial import Trial
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "data" / "init-sources.yaml"
 FOLDERS = ("inbox", "out")
@@ -64,7 +64,7 @@ def check(settings: Settings, source_id: str, items: int) -> None:
 
     Example: digest check belta --items 3
     """
-    from digest.ingest.trial import try_source
+    from digest.trial import try_source
 
     trials = try_source(settings, source_id, items)
     if not trials:

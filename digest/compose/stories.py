@@ -37,7 +37,13 @@ from digest.settings.schema import Settings
 
 __all__ = ["lead", "split_sentences", "stories_from_items", "credit", "link_allowed", "StoryEdit"]
 
-from digest.compose.sameevent import EventIndex, Matching, Report, clusters
+from digest.compose.sameevent import (
+    EventIndex,
+    Matching,
+    Report,
+    clusters,
+    join_across_languages,
+)
 from digest.weeks import week_of_moment
 
 log = logging.getLogger(__name__)
@@ -52,17 +58,20 @@ def stories_from_items(
     edits: Mapping[str, StoryEdit] | None = None,
     matching: Matching | None = None,
     supporting: Sequence[Item] = (),
+    vectors: Mapping[int, np.ndarray] | None = None,
 ) -> list[Story]:
     """The week's stories: past-issue paragraphs as written, articles merged one per event.
 
     `supporting` items have no section (reports in a language the model does not read): they
     join and are credited in a story of the same event, and make no story of their own.
+    `vectors` (item id → unit embedding) let a report in another language join the story of
+    the English reports of its event (see sameevent.cross_language_matches).
     """
     matching = matching or Matching()
     sectioned = [i for i in items if i.section]
     past = [story_from_item(i, settings) for i in sectioned if i.origin == "past_issue"]
     articles = [i for i in sectioned if i.origin != "past_issue"] + list(supporting)
-    groups = group_items(articles, settings, matching, history)
+    groups = group_items(articles, settings, matching, history, vectors)
     standing = standing_keys([[i.text for i in g] for g in groups])
     merged = []
     for g in groups:
@@ -80,13 +89,26 @@ def stories_from_items(
 
 
 def group_items(
-    items: list[Item], settings: Settings, matching: Matching, history: Sequence[Item] = ()
+    items: list[Item],
+    settings: Settings,
+    matching: Matching,
+    history: Sequence[Item] = (),
+    vectors: Mapping[int, np.ndarray] | None = None,
 ) -> list[list[Item]]:
     """The items grouped one group per event, each group's items in date then id order."""
     if not items:
         return []
     index = EventIndex([_report(i, settings) for i in items], [i.text for i in history])
-    groups = [[items[n] for n in group] for group in clusters(index, matching)]
+    found = clusters(index, matching)
+    if vectors:
+        own = settings.digest.language
+        found = join_across_languages(
+            found,
+            index,
+            [vectors.get(i.id) if i.id is not None else None for i in items],
+            [(i.language or own) == own for i in items],
+        )
+    groups = [[items[n] for n in group] for group in found]
     split = [part for g in groups for part in editor_split(g)]
     return [sorted(g, key=_item_order) for g in split]
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from digest.errors import DigestError
 from digest.ingest.pastissue import html_blocks, looks_like_issue, parse_issue
+from digest.label import multilingual
 from digest.label.model import (
     LABELS,
     Example,
@@ -32,6 +33,7 @@ class TrainingRun:
     model: SectionModel
     path: Path
     counts: dict[str, int]  # examples per origin: corpus, past issues, corrections, archive
+    multilingual: multilingual.MultilingualModel | None = None  # the ru/be model trained beside
 
 
 def model_file(settings: Settings) -> Path:
@@ -49,6 +51,19 @@ def current_model(settings: Settings) -> SectionModel:
     return load_default()
 
 
+def multilingual_file(settings: Settings) -> Path:
+    """Where this configuration's own multilingual model lives (beside its TF-IDF model)."""
+    return model_file(settings).with_name(multilingual.MODEL_FILE)
+
+
+def current_multilingual(settings: Settings) -> multilingual.MultilingualModel:
+    """The ru/be model in use: the one `digest train` wrote for this config, else the shipped."""
+    path = multilingual_file(settings)
+    if path.is_file():
+        return multilingual.load(path)
+    return multilingual.load_default()
+
+
 def store_examples(store: Store) -> tuple[list[Example], list[Example]]:
     """Labelled items in the store: past-issue paragraphs, and the editor's corrections."""
     past: list[Example] = []
@@ -58,7 +73,8 @@ def store_examples(store: Store) -> tuple[list[Example], list[Example]]:
         if label not in LABELS or not item.text.strip():
             continue
         group = item.url or f"item:{item.id}"
-        example = Example(text=item.text, label=label, group=group)
+        language = item.language or "en"
+        example = multilingual.LabelledText(item.text, label, group, language)
         (past if item.origin == "past_issue" else corrections).append(example)
     return past, corrections
 
@@ -106,13 +122,15 @@ def retrain(
     path = model_file(settings)
     step(f"saving the model to {path}")
     save(model, path)
+    other = multilingual.train(past + corrections + archive)
+    multilingual.save(other, multilingual_file(settings))
     counts = {
         "corpus": len(corpus),
         "past issues in the store": len(past),
         "editor's corrections": len(corrections),
         "archive": len(archive),
     }
-    return TrainingRun(model, path, counts)
+    return TrainingRun(model, path, counts, other)
 
 
 def label_counts(examples: list[Example]) -> dict[str, int]:

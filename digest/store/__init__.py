@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
 from datetime import UTC, datetime
 
+import numpy as np
 from sqlalchemy import Engine, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from digest.models import Item
 from digest.store.db import as_utc, make_engine, migrate
-from digest.store.tables import http_cache, items, source_runs
+from digest.store.tables import embeddings, http_cache, items, source_runs
 
 _ITEM_FIELDS = [f.name for f in fields(Item) if f.name != "id"]
 
@@ -122,6 +123,18 @@ class Store:
             rows = conn.execute(query.order_by(items.c.published, items.c.id)).mappings().all()
         return [_to_item(r) for r in rows]
 
+    def items_published_between(self, start: datetime, end: datetime) -> list[Item]:
+        """Items (not past-issue paragraphs) published in [start, end], by date."""
+        lo, hi = (
+            (_naive(start), _naive(end)) if self.engine.dialect.name == "sqlite" else (start, end)
+        )
+        query = select(items).where(
+            (items.c.origin != "past_issue") & (items.c.published >= lo) & (items.c.published <= hi)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(items.c.published, items.c.id)).mappings().all()
+        return [_to_item(r) for r in rows]
+
     def set_labels(self, labels: Sequence[tuple[int, str, float, bool]]) -> None:
         """Store the model's (item id, label, score, on_topic); editor overrides stay untouched."""
         with self.engine.begin() as conn:
@@ -143,6 +156,60 @@ class Store:
         query = select(items.c.published, items.c.issue_week)
         with self.engine.connect() as conn:
             return [(as_utc(p), w) for p, w in conn.execute(query)]
+
+    # -- embeddings (keyed by content hash and model) ------------------------------------------
+    def put_vectors(self, model: str, vectors: Mapping[str, np.ndarray]) -> int:
+        """Store vectors by content hash (float16) for a model; hashes already stored are kept."""
+        if not vectors:
+            return 0
+        now = _now()
+        with self.engine.begin() as conn:
+            known = self._known_hashes(conn, model, list(vectors))
+            rows = [
+                {
+                    "content_hash": key,
+                    "model": model,
+                    "dim": int(np.asarray(vec).size),
+                    "vector": np.asarray(vec, dtype="<f2").tobytes(),
+                    "created_at": now,
+                }
+                for key, vec in vectors.items()
+                if key not in known
+            ]
+            if rows:
+                conn.execute(insert(embeddings), rows)
+        return len(rows)
+
+    def _known_hashes(self, conn, model: str, keys: list[str]) -> set[str]:
+        """Which of these content hashes have a vector for the model, asked in chunks."""
+        found: set[str] = set()
+        for start in range(0, len(keys), 500):
+            query = select(embeddings.c.content_hash).where(
+                embeddings.c.model == model,
+                embeddings.c.content_hash.in_(keys[start : start + 500]),
+            )
+            found |= {k for (k,) in conn.execute(query)}
+        return found
+
+    def get_vectors(self, model: str, hashes: Iterable[str]) -> dict[str, np.ndarray]:
+        """The stored vectors (float32) of these content hashes for a model; absent ones omitted."""
+        keys = list(dict.fromkeys(hashes))
+        out: dict[str, np.ndarray] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(keys), 500):
+                query = select(embeddings.c.content_hash, embeddings.c.vector).where(
+                    embeddings.c.model == model,
+                    embeddings.c.content_hash.in_(keys[start : start + 500]),
+                )
+                for key, blob in conn.execute(query):
+                    out[key] = np.frombuffer(blob, dtype="<f2").astype(np.float32)
+        return out
+
+    def item_vectors(self, model: str, chosen: Iterable[Item]) -> dict[int, np.ndarray]:
+        """The stored vectors of these items, by item id (items without one are left out)."""
+        ids = {i.id: i.content_hash for i in chosen if i.id is not None}
+        found = self.get_vectors(model, ids.values())
+        return {item_id: found[key] for item_id, key in ids.items() if key in found}
 
     # -- HTTP validators (conditional GET) ----------------------------------------------------
     def get_validators(self, url: str) -> tuple[str | None, str | None] | None:

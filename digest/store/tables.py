@@ -9,6 +9,7 @@ from sqlalchemy import (
     Float,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -149,4 +150,15 @@ unsubscribes = Table(
     Column("address", String(320), primary_key=True),  # lower-cased: one row per mailbox
     Column("unsubscribed_at", DateTime(timezone=True), nullable=False),
     Column("via", String(20), nullable=False),  # "command", "link", "one-click", "mail"
+)
+
+
+embeddings = Table(
+    "embeddings",
+    metadata,
+    Column("content_hash", String(64), primary_key=True),
+    Column("model", String(50), primary_key=True),
+    Column("dim", Integer, nullable=False),
+    Column("vector", LargeBinary, nullable=False),  # float16, little-endian
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )

@@ -1,4 +1,5 @@
-"""Trying one source now, storing nothing: `digest check SOURCE` (like calibre's --test).
+"""`digest check`: a source tried end to end (fetch, extract, label) without storing anything;
+it runs the stages of pipeline.py on a few items, so it sits beside it.
 
 The source's adapter runs with the real fetcher (robots.txt, limits and timeouts apply, no
 validator cache), its first few documents are extracted into items and labelled by the model

@@ -111,11 +111,16 @@ def next_run(scheduler: BaseScheduler) -> str:
     return when.isoformat() if when else "never"
 
 
+RECEIVED: list[str] = []  # the signals that asked the scheduler to stop, newest last
+
+
 def stop_on_signals(stop: threading.Event) -> None:
     """Make SIGTERM and SIGINT set `stop`, so the scheduler can finish the running job and exit."""
 
     def handler(signum, _frame) -> None:
-        log.info("received %s; stopping", signal.Signals(signum).name)
+        # Only set the event here: a handler that logs can wait for a lock the interrupted
+        # code holds. serve() says which signal it was once the wait returns.
+        RECEIVED.append(signal.Signals(signum).name)
         stop.set()
 
     signal.signal(signal.SIGTERM, handler)
@@ -137,6 +142,8 @@ def serve(
         scheduler.resume()
         announce(f"scheduler started; next run {next_run(scheduler)}")
         stop.wait()
+        if RECEIVED:
+            log.info("received %s; stopping", RECEIVED[-1])
     finally:
         scheduler.shutdown(wait=True)
     announce("scheduler stopped")

@@ -126,10 +126,17 @@ def train(
 
 def save(model: SectionModel, path: Path) -> None:
     """Write the model file atomically: plain meta first, the pickled estimator as bytes."""
+    write_model_file(model.estimator, model.meta, path)
+
+
+def write_model_file(estimator: object, meta: dict, path: Path) -> None:
+    """A model file written atomically (temp file + rename): plain meta, the estimator's bytes.
+
+    Shared by the section models: the meta can be read without unpickling anything."""
     path = Path(path)
     buffer = io.BytesIO()
-    joblib.dump(model.estimator, buffer, compress=3)
-    payload = {"format": FILE_FORMAT, "meta": model.meta, "estimator": buffer.getvalue()}
+    joblib.dump(estimator, buffer, compress=3)
+    payload = {"format": FILE_FORMAT, "meta": meta, "estimator": buffer.getvalue()}
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -142,6 +149,15 @@ def save(model: SectionModel, path: Path) -> None:
 
 def load(path: Path) -> SectionModel:
     """Read a model file; missing, corrupt or other-sklearn-version files raise DigestError."""
+    estimator, meta = read_model_file(path)
+    if not isinstance(estimator, Pipeline) or not hasattr(estimator, "classes_"):
+        raise DigestError(f"{path}: corrupt model file (no trained pipeline inside)")
+    return SectionModel(estimator, meta)
+
+
+def read_model_file(path: Path) -> tuple[object, dict]:
+    """A model file's (estimator, meta): never unpickled when another scikit-learn wrote it
+    (ModelVersionError); missing or corrupt files raise DigestError."""
     path = Path(path)
     if not path.is_file():
         raise DigestError(f"{path}: no such model file")
@@ -156,9 +172,7 @@ def load(path: Path) -> SectionModel:
         estimator = joblib.load(io.BytesIO(payload["estimator"]))
     except Exception as exc:  # unpickling can fail in many ways; all mean a corrupt file
         raise DigestError(f"{path}: corrupt model file ({type(exc).__name__})") from exc
-    if not isinstance(estimator, Pipeline) or not hasattr(estimator, "classes_"):
-        raise DigestError(f"{path}: corrupt model file (no trained pipeline inside)")
-    return SectionModel(estimator, meta)
+    return estimator, meta
 
 
 def _read_payload(path: Path) -> dict:

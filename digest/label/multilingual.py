@@ -10,7 +10,6 @@ to rebuild the shipped vectors and model file.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import sys
@@ -239,44 +238,18 @@ def examples_sha256(examples: Sequence[LabelledText]) -> str:
 
 def save(model: MultilingualModel, path: Path) -> None:
     """Write the model file atomically: plain meta, the pickled estimator as bytes."""
-    import joblib
+    from digest.label.model import write_model_file
 
-    path = Path(path)
-    buffer = io.BytesIO()
-    joblib.dump(model.estimator, buffer, compress=3)
-    payload = {"format": FILE_FORMAT, "meta": model.meta, "estimator": buffer.getvalue()}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        joblib.dump(payload, temp)
-        os.replace(temp, path)
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise DigestError(f"{path}: cannot write the model file ({exc})") from exc
+    write_model_file(model.estimator, model.meta, path)
 
 
 def load(path: Path) -> MultilingualModel:
     """Read a model file; missing, corrupt or other-sklearn-version files raise DigestError."""
-    import joblib
-    import sklearn
     from sklearn.linear_model import LogisticRegression
 
-    from digest.label.model import _read_payload
+    from digest.label.model import read_model_file
 
-    path = Path(path)
-    if not path.is_file():
-        raise DigestError(f"{path}: no such model file")
-    payload = _read_payload(path)
-    meta = payload["meta"]
-    if meta.get("sklearn_version") != sklearn.__version__:
-        raise ModelVersionError(
-            f"{path}: model built with scikit-learn {meta.get('sklearn_version')}, "
-            f"this is {sklearn.__version__}"
-        )
-    try:
-        estimator = joblib.load(io.BytesIO(payload["estimator"]))
-    except Exception as exc:  # unpickling fails in many ways; all mean a corrupt file
-        raise DigestError(f"{path}: corrupt model file ({type(exc).__name__})") from exc
+    estimator, meta = read_model_file(path)
     if not isinstance(estimator, LogisticRegression) or not hasattr(estimator, "classes_"):
         raise DigestError(f"{path}: corrupt model file (no trained classifier inside)")
     return MultilingualModel(estimator, meta)

@@ -17,6 +17,10 @@ DATE_METHODS = (
 )
 
 
+# The date note of a past issue's paragraph that was only filed under its week's Monday.
+WEEK_START_NOTE = "no date in the paragraph: the first day of its week"  # a filing day, not a date
+
+
 @dataclass(frozen=True)
 class Document:
     """What a source yields: raw content plus whatever the source already knows about it."""

@@ -16,8 +16,7 @@ from digest.compose.paragraph import (
     third_person,
 )
 from digest.compose.stories import split_sentences, stories_from_items, story_from_item
-from digest.ingest.items import WEEK_START_NOTE
-from digest.models import Item
+from digest.models import WEEK_START_NOTE, Item
 from tests.conftest import FIXTURES, make_settings
 
 CASES = yaml.safe_load((FIXTURES / "paragraph" / "reports.yaml").read_text(encoding="utf-8"))

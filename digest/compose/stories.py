@@ -31,8 +31,7 @@ from digest.compose.paragraph import (
     usable,
 )
 from digest.compose.policy import link_allowed
-from digest.ingest.items import WEEK_START_NOTE
-from digest.models import Credit, Item, Story, StoryEdit
+from digest.models import WEEK_START_NOTE, Credit, Item, Story, StoryEdit
 from digest.settings.schema import Settings
 
 __all__ = ["lead", "split_sentences", "stories_from_items", "credit", "link_allowed", "StoryEdit"]

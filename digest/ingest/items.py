@@ -11,10 +11,8 @@ from digest.extract.article import decode, extract
 from digest.extract.textonly import plain_text, plain_title
 from digest.fetch.urls import canonical_url
 from digest.ingest.pastissue import PastIssue, html_blocks, looks_like_issue, parse_issue
-from digest.models import Document, Item
+from digest.models import WEEK_START_NOTE, Document, Item
 from digest.settings.schema import Settings
-
-WEEK_START_NOTE = "no date in the paragraph: the first day of its week"  # a filing day, not a date
 
 
 def to_items(doc: Document, settings: Settings) -> list[Item]:

@@ -40,9 +40,7 @@ def try_source(settings: Settings, source_id: str, items: int = 2) -> list[Trial
 
     src = settings.source(source_id)
     trials: list[Trial] = []
-    with Fetcher(
-        settings.user_agent, FetchOptions(**settings.fetch.model_dump(exclude={"source_budget"}))
-    ) as fetcher:
+    with Fetcher(settings.user_agent, FetchOptions.from_config(settings.fetch)) as fetcher:
         fetcher.guard.allow_only(own_locations(src))  # as a real ingest of this source does
         ctx = SourceContext(
             base_dir=settings.base_dir, now=now_utc(), fetcher=fetcher,

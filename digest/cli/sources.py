@@ -98,7 +98,7 @@ def add(settings: Settings, url: str, source_id, name, kind: str, language, no_l
 
         with Fetcher(
             settings.user_agent,
-            FetchOptions(**settings.fetch.model_dump(exclude={"source_budget"})),
+            FetchOptions.from_config(settings.fetch),
         ) as f:
             f.guard.allow_only([url])  # the address the editor names is trusted; its links not
             found = discover(f, url)

@@ -8,7 +8,10 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from digest.settings.parts import FetchConfig
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,15 @@ class FetchOptions:
     per_host: int = 2
     total: int = 8
     robots: bool = True  # obey robots.txt for pages (feeds are fetched regardless)
+
+    @classmethod
+    def from_config(cls, config: FetchConfig, share: int = 1) -> FetchOptions:
+        """The limits of the `fetch:` settings, the per-host and total ones split `share` ways
+        (one part for each worker process). The per-source budget is the parent's, not these."""
+        options = config.model_dump(exclude={"source_budget"})
+        options["per_host"] = max(1, options["per_host"] // max(1, share))
+        options["total"] = max(1, options["total"] // max(1, share))
+        return cls(**options)
 
 
 @dataclass(frozen=True)

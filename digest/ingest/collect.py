@@ -177,11 +177,7 @@ def _keep(store: Store, gathered: Gathered, started: datetime) -> SourceResult:
 
 def _fetch_options(settings: Settings, workers: int) -> FetchOptions:
     """The fetch limits, shared out among the worker processes so per-host limits still hold."""
-    options = settings.fetch.model_dump(exclude={"source_budget"})  # the parent enforces it
-    share = max(1, workers)
-    options["per_host"] = max(1, options["per_host"] // share)
-    options["total"] = max(1, options["total"] // share)
-    return FetchOptions(**options)
+    return FetchOptions.from_config(settings.fetch, share=workers)
 
 
 def _lookup(store: Store):

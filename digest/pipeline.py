@@ -3,8 +3,10 @@ scheduler and the desk all call these; reading a week (issue_for_week) never wri
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,7 +20,7 @@ from digest.compose.policy import enforce, forbidden_links
 from digest.compose.stories import stories_from_items
 from digest.errors import BuildError, DigestError, EmptyIssueError
 from digest.label.topic import DEFAULT_TOPIC, Topic, on_topic, relevance
-from digest.models import Issue, Item
+from digest.models import Issue, Item, Rendered
 from digest.render import FORMATS
 from digest.settings.schema import Settings
 from digest.store import Store
@@ -27,6 +29,7 @@ from digest.weeks import Week, parse_week, week_before, week_of_moment
 
 if TYPE_CHECKING:
     from digest.label.model import Prediction
+    from digest.typeset.worker import PdfWorker
 
 log = logging.getLogger(__name__)
 HISTORY_WEEKS = 8  # how far back an event counts as already reported
@@ -230,8 +233,12 @@ def build_weeks(
     formats: Sequence[str] = (),
     allow_empty: bool = False,
     skip_empty: bool = False,
+    pdf_worker: PdfWorker | None = None,
 ) -> list[Path]:
     """Build several weeks' issues, then the archive index and feed once.
+
+    With a pdf_worker (typeset.worker, started before the settings were read) each PDF is laid
+    out in that process while the other formats render here.
 
     A format that cannot be made (no Pango for the PDF, say) does not stop the others: they are
     written, and a BuildError then names what failed and carries the paths that were written.
@@ -252,7 +259,8 @@ def build_weeks(
             log.warning("%s: no stories, not built", issue.week)
             continue
         try:
-            paths += write_built(settings, replace(issue, waiting=()), formats)  # draft only
+            draft_free = replace(issue, waiting=())  # the waiting stories are the draft's only
+            paths += write_built(settings, draft_free, formats, pdf_worker)
         except BuildError as exc:
             paths += exc.paths
             failures += exc.failures
@@ -262,14 +270,39 @@ def build_weeks(
     return paths
 
 
-def write_built(settings: Settings, issue: Issue, formats: Sequence[str] = ()) -> list[Path]:
+def write_built(
+    settings: Settings,
+    issue: Issue,
+    formats: Sequence[str] = (),
+    pdf_worker: PdfWorker | None = None,
+) -> list[Path]:
     """Render an issue in every format (or those named) and write it to out/<week>/."""
-    rendered, failures = {}, []
-    for name in formats or FORMATS:
+    names = list(formats or FORMATS)
+    made: dict[str, Rendered] = {}
+    failures: list[str] = []
+
+    def attempt(name: str, make: Callable[[], Rendered]) -> None:
         try:
-            rendered[name] = FORMATS[name](issue, settings)
+            made[name] = make()
         except DigestError as exc:
             failures.append(f"{issue.week} {name}: {exc}")  # raised below, reported once
+
+    pending: Future[bytes] | None = None
+    in_worker = pdf_worker is not None and "pdf" in names
+    if pdf_worker is not None and in_worker:
+        from digest.render import pdf
+
+        try:
+            pending = pdf_worker.submit(pdf.job(issue, settings))  # laid out while others render
+        except DigestError as exc:
+            failures.append(f"{issue.week} pdf: {exc}")
+    for name in names:
+        if name != "pdf" or not in_worker:
+            attempt(name, functools.partial(FORMATS[name], issue, settings))
+    if pending is not None:
+        result = pending.result
+        attempt("pdf", lambda: pdf.rendered(result()))
+    rendered = {name: made[name] for name in names if name in made}  # in format order
     refuse_forbidden_links(issue, rendered, settings)
     paths = publish.write_issue(issue, rendered, settings)
     if failures:

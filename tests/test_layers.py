@@ -20,6 +20,7 @@ LAYERS = [
     {"ingest"},
     {"label"},
     {"compose"},
+    {"typeset"},
     {"render"},
     {"publish"},
     {"pipeline", "trial"},

@@ -120,30 +120,6 @@ def test_all_fonts_are_embedded_dejavu(built, tmp_path):
         assert row[-5] == "yes", f"not embedded: {row}"
 
 
-def test_fetcher_loads_own_assets_and_refuses_everything_else(httpserver, tmp_path):
-    httpserver.expect_request("/pixel.png").respond_with_data(b"x", content_type="image/png")
-    secret = tmp_path / "secret.css"
-    secret.write_text("body { color: red }")
-    page = (
-        '<html><head><link rel="stylesheet" href="issue.pdf.css">'
-        f'<link rel="stylesheet" href="{secret.as_uri()}"></head><body><p>Hi</p>'
-        '<img src="file:///etc/passwd">'
-        f'<img src="{httpserver.url_for("/pixel.png")}">'
-        '<img src="data:image/png;base64,iVBORw0KGgo=">'
-        '<img src="../pyproject.toml"></body></html>'
-    )
-    fetcher = pdf.asset_fetcher((TEMPLATES_DIR,))
-    data = pdf.pdf_bytes(page, make_issue().issue_date, pdf.load_weasyprint(), fetcher)
-    assert data.startswith(b"%PDF")
-    assert httpserver.log == []
-    refused = fetcher.refused
-    assert "file:///etc/passwd" in refused and secret.as_uri() in refused
-    assert httpserver.url_for("/pixel.png") in refused
-    assert any(u.startswith("data:") for u in refused)
-    assert any(u.endswith("/pyproject.toml") for u in refused)
-    assert not any(u.endswith("issue.pdf.css") for u in refused)
-
-
 def test_printed_page_links_only_its_stylesheet(tmp_path):
     page = html.page(make_issue(), None, print_stylesheet=pdf.PRINT_STYLESHEET)
     assert '<link rel="stylesheet" href="issue.pdf.css">' in page

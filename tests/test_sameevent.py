@@ -133,3 +133,23 @@ def test_clusters_are_those_of_always_merging_the_best_pair():
 
         got = sameevent.clusters(_Fixed(link), Matching(threshold=0.45))
         assert got == _naive_clusters(link, 0.45), size
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Лукашенко встретился с Путиным в Минске.", True),
+        ("Lukashenka met Putin in Minsk (Лукашенко).", False),
+        ("Лукашенко Minsk", True),  # 9 Cyrillic letters of 14
+        ("Мінск ² ½ Ⅳ 2025", True),  # numerals are not letters
+        ("аа\u0483\u0483\u0483 b", True),  # combining marks are not letters
+        ("1234 — ,.", False),  # no letter at all
+        ("", False),
+    ],
+)
+def test_is_cyrillic_counts_letters_only(text, expected):
+    letters = [c for c in text if c.isalpha()]
+    assert expected == (
+        bool(letters) and 2 * sum("\u0400" <= c <= "\u04ff" for c in letters) > len(letters)
+    )
+    assert is_cyrillic(text) is expected

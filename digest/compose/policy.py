@@ -60,6 +60,30 @@ def regime_outlets() -> tuple[str, ...]:
     return tuple(_norm(str(d)) for entries in groups.values() for d in entries or ())
 
 
+@lru_cache(maxsize=1)
+def _regime_index() -> tuple[dict[str, int], tuple[tuple[int, str], ...]]:
+    """The shipped list ready for lookup: bare hosts by host (their first place in the list),
+    and the entries with a path or a glob, each with its place."""
+    hosts: dict[str, int] = {}
+    others = []
+    for place, prefix in enumerate(regime_outlets()):
+        if "/" in prefix or "*" in prefix:
+            others.append((place, prefix))
+        else:
+            hosts.setdefault(prefix, place)
+    return hosts, tuple(others)
+
+
+def _regime_outlet_for(target: str) -> str | None:
+    """The first entry of the shipped list that covers a normalised host/path, if any: bare
+    hosts are looked up by the target's host and each parent domain, not scanned."""
+    hosts, others = _regime_index()
+    labels = target.partition("/")[0].removeprefix("www.").split(".")
+    places = [hosts[h] for h in (".".join(labels[n:]) for n in range(len(labels))) if h in hosts]
+    places += [place for place, prefix in others if _covers(prefix, target)]
+    return regime_outlets()[min(places)] if places else None
+
+
 def url_verdict(url: str, settings: Settings) -> tuple[bool, str]:
     """Whether the policy lets this URL be linked by its own domain, and why not if it does not."""
     parts = urlsplit(url)
@@ -68,9 +92,9 @@ def url_verdict(url: str, settings: Settings) -> tuple[bool, str]:
     target = _norm(f"{parts.hostname}{parts.path}")
     if any(_covers(_norm(a), target) for a in settings.link_policy.allow):
         return True, "allowed by link_policy.allow"
-    for prefix in regime_outlets():
-        if _covers(prefix, target):
-            return False, f"regime outlet ({prefix})"
+    listed = _regime_outlet_for(target)
+    if listed:
+        return False, f"regime outlet ({listed})"
     for prefix in settings.link_policy.forbid:
         if _covers(_norm(prefix), target):
             return False, f"link_policy.forbid ({_norm(prefix)})"

@@ -22,12 +22,16 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 
 from digest.compose.names import fold_names
 from digest.errors import DigestError
 
+ROW_BLOCK = 256  # rows of a pair matrix worked on at once
+PAIR_DTYPE = np.float32  # cosines kept to 7 digits: half the memory of a week's pair matrices
+_CYRILLIC_LETTERS = re.compile("[\u0400-\u0481\u048a-\u04ff]+")  # runs of the block's letters
 _TOKEN = re.compile(r"n_\w+|\d{1,3}(?:[ ,.\u00a0]\d{3})+(?!\d)|\d+(?:[.,]\d+)?|[^\W\d_]{3,}")
 _THOUSAND = re.compile(r"^(?:thousand|тысяч\w*|тыс)$")
 _RUSSIAN_STOP = frozenset("что это как его она они был была были для при над под про без".split())
@@ -91,6 +95,12 @@ class Signals:
 
 def tokens(text: str) -> list[str]:
     """The tokens of a name-folded text: name keys, normalised numbers and word stems."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=8192)
+def _tokens(text: str) -> tuple[str, ...]:
+    """tokens(), kept per text: a build indexes the week's texts twice (groups, continuity)."""
     out: list[str] = []
     for raw in _TOKEN.findall(fold_names(text)):
         word = raw.casefold()
@@ -102,14 +112,14 @@ def tokens(text: str) -> list[str]:
             out[-1] = f"#{int(float(out[-1][1:]) * 1000)}"
         elif word not in _STOP:
             out.append(word[:STEM])
-    return out
+    return tuple(out)
 
 
+@lru_cache(maxsize=8192)
 def is_cyrillic(text: str) -> bool:
     """Whether most letters of a text are Cyrillic."""
-    letters = [c for c in text if c.isalpha()]
-    cyrillic = sum("\u0400" <= c <= "\u04ff" for c in letters)
-    return bool(letters) and cyrillic * 2 > len(letters)
+    letters = sum(map(str.isalpha, text))
+    return letters > 0 and sum(map(len, _CYRILLIC_LETTERS.findall(text))) * 2 > letters
 
 
 def _number(text: str) -> str:
@@ -172,14 +182,15 @@ class EventIndex:
         out = _weighted(self.text, self.anchors, self.cyrillic, self.cyrillic, matching)
         days = _ordinals(self.reports)
         undated = np.isnan(days)
-        gap = np.subtract.outer(np.where(undated, 0.0, days), np.where(undated, 0.0, days))
-        far = np.abs(gap, out=gap) > matching.max_days
-        del gap  # the matrices are n x n: keep as few alive at once as possible
-        if undated.any():
-            either = undated[:, None] | undated[None, :]
-            out[either] -= matching.undated_margin
-            far &= ~either
-        out[far] = -1.0
+        known = np.where(undated, 0.0, days)
+        for rows in _row_blocks(len(days)):  # n x n: built a block of rows at a time
+            block = out[rows]
+            far = np.abs(known[rows, None] - known[None, :]) > matching.max_days
+            if undated.any():
+                either = undated[rows, None] | undated[None, :]
+                block[either] -= matching.undated_margin
+                far &= ~either
+            block[far] = -1.0
         return out
 
     def cross_scores(self, matching: Matching) -> tuple[np.ndarray, np.ndarray]:
@@ -207,12 +218,21 @@ def _is_anchor(token: str) -> bool:
 def _weighted(text, anchors, left_cyrillic, right_cyrillic, matching: Matching) -> np.ndarray:
     """The pair scores: weighted text and anchor cosines, anchors alone across scripts."""
     w = matching.text_weight
-    out = text * w
-    out += anchors * (1 - w)
-    across = left_cyrillic[:, None] != right_cyrillic[None, :]
-    if across.any():
-        out[across] = anchors[across]
+    out = np.empty_like(text)
+    for rows in _row_blocks(len(text)):  # no whole-matrix temporaries
+        block = text[rows] * w
+        block += anchors[rows] * (1 - w)
+        across = left_cyrillic[rows, None] != right_cyrillic[None, :]
+        if across.any():
+            block[across] = anchors[rows][across]
+        out[rows] = block
     return out
+
+
+def _row_blocks(n: int) -> list[slice]:
+    """Slices of ROW_BLOCK rows covering n rows: pair matrices are worked on a block at a time,
+    so a week's memory grows with its pairs once, not with several copies of them."""
+    return [slice(start, min(start + ROW_BLOCK, n)) for start in range(0, n, ROW_BLOCK)]
 
 
 def _ordinals(reports: Sequence[Report]) -> np.ndarray:
@@ -224,9 +244,13 @@ def _blocks(token_lists: Sequence[Sequence[str]], n: int, h: int) -> tuple[np.nd
     """Cosines of the first n rows with themselves (n x n) and with the next h rows (n x h)."""
     matrix = tfidf(token_lists)
     if matrix is None:  # no token in any text: no evidence either way
-        return np.zeros((n, n)), np.zeros((n, h))
-    head = matrix[:n]
-    return (head @ head.T).toarray(), (head @ matrix[n : n + h].T).toarray()
+        return np.zeros((n, n), dtype=PAIR_DTYPE), np.zeros((n, h), dtype=PAIR_DTYPE)
+    head, heads_t, cross_t = matrix[:n], matrix[:n].T.tocsc(), matrix[n : n + h].T.tocsc()
+    inner, cross = np.empty((n, n), dtype=PAIR_DTYPE), np.empty((n, h), dtype=PAIR_DTYPE)
+    for rows in _row_blocks(n):  # the sparse products of a block only, then dense
+        inner[rows] = (head[rows] @ heads_t).toarray()
+        cross[rows] = (head[rows] @ cross_t).toarray()
+    return inner, cross
 
 
 def tfidf(token_lists: Sequence[Sequence[str]]):

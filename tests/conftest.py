@@ -134,3 +134,12 @@ def unsubscribe_secret(monkeypatch) -> str:
     """Every test (and the child processes it starts) signs unsubscribe links with this secret."""
     monkeypatch.setenv("DIGEST_UNSUBSCRIBE_SECRET", UNSUBSCRIBE_SECRET)
     return UNSUBSCRIBE_SECRET
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process exists and is not a zombie (read from /proc: Linux only)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status

@@ -22,7 +22,7 @@ from digest import pipeline as run
 from digest.errors import FetchError
 from digest.fetch.client import Fetcher, FetchOptions
 from digest.settings.loading import parse_settings
-from tests.conftest import config_text
+from tests.conftest import config_text, process_alive
 from tests.test_collect import rss, serve_feed
 
 SECRET = "secret token 12345"
@@ -345,15 +345,6 @@ def _children(pid: int) -> set[int]:
     return found
 
 
-def _alive(pid: int) -> bool:
-    """Whether a process exists and is not a zombie."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return False
-    return "\nState:\tZ" not in status
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_workers_end_when_ingest_is_killed(tmp_path, trickle):
     slow = [trickle(), trickle()]
@@ -371,9 +362,9 @@ def test_workers_end_when_ingest_is_killed(tmp_path, trickle):
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
         ends = time.monotonic() + 10
-        while any(_alive(w) for w in workers) and time.monotonic() < ends:
+        while any(process_alive(w) for w in workers) and time.monotonic() < ends:
             time.sleep(0.05)
-        assert not any(_alive(w) for w in workers)
+        assert not any(process_alive(w) for w in workers)
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -12,7 +12,6 @@ import sys
 import textwrap
 import time
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -20,6 +19,7 @@ from digest.errors import DigestError
 from digest.render.common import TEMPLATES_DIR
 from digest.typeset.pdf import PdfJob, lay_out, load_weasyprint
 from digest.typeset.worker import PdfWorker, pdf_worker
+from tests.conftest import process_alive
 
 PAGE = (
     '<html lang="en"><head><title>Week 3</title><link rel="stylesheet" href="issue.pdf.css">'
@@ -28,21 +28,12 @@ PAGE = (
 JOB = PdfJob(PAGE, date(2025, 1, 20), (TEMPLATES_DIR,))
 
 
-def _alive(pid: int) -> bool:
-    """Whether a process exists and is not a zombie (from /proc)."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return False
-    return "\nState:\tZ" not in status
-
-
 def _gone_within(pid: int, seconds: float) -> bool:
     """Whether the process has ended before the deadline (checked every 50 ms)."""
     ends = time.monotonic() + seconds
-    while _alive(pid) and time.monotonic() < ends:
+    while process_alive(pid) and time.monotonic() < ends:
         time.sleep(0.05)
-    return not _alive(pid)
+    return not process_alive(pid)
 
 
 def test_the_worker_gives_the_bytes_this_process_would_make():
@@ -98,7 +89,7 @@ def test_closing_ends_the_worker_at_once():
     worker.submit(JOB).result(timeout=120)
     started = time.monotonic()
     worker.close()
-    assert not _alive(worker.pid)
+    assert not process_alive(worker.pid)
     assert time.monotonic() - started < 2  # it exits on the end of its input, nothing to tear down
 
 
@@ -119,7 +110,7 @@ def test_the_worker_ends_when_its_parent_is_killed(tmp_path):
     try:
         assert proc.stdout is not None
         child = int(proc.stdout.readline())
-        assert _alive(child)
+        assert process_alive(child)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
         assert _gone_within(child, 10)

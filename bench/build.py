@@ -49,8 +49,7 @@ def run_timed(argv: list[str], cores: set[int] | None = None) -> tuple[float, fl
 def prepare(folder: Path) -> tuple[Path, Path]:
     """The seeds ingested into a fresh store, a first build done; (config, the PDF's HTML)."""
     from digest import pipeline
-    from digest.render import html, pdf
-    from digest.render.common import logo_path
+    from digest.render import pdf
     from digest.settings.loading import load_settings
     from digest.weeks import parse_week
 
@@ -60,10 +59,8 @@ def prepare(folder: Path) -> tuple[Path, Path]:
     subprocess.run([*digest, "classify", "-q", "-c", str(config)], check=True)
     settings = load_settings(str(config))
     issue = pipeline.issue_for_week(settings, pipeline.open_store(settings), parse_week(WEEK))
-    logo = logo_path(issue, settings)
-    page = html.page(issue, logo.as_uri() if logo else None, print_stylesheet=pdf.PRINT_STYLESHEET)
     page_file = folder / "page.html"
-    page_file.write_text(page, encoding="utf-8")
+    page_file.write_text(pdf.job(issue, settings).page, encoding="utf-8")  # what the build lays out
     return config, page_file
 
 

@@ -183,10 +183,11 @@ class EventIndex:
         days = _ordinals(self.reports)
         undated = np.isnan(days)
         known = np.where(undated, 0.0, days)
+        some_undated = bool(undated.any())
         for rows in _row_blocks(len(days)):  # n x n: built a block of rows at a time
             block = out[rows]
             far = np.abs(known[rows, None] - known[None, :]) > matching.max_days
-            if undated.any():
+            if some_undated:
                 either = undated[rows, None] | undated[None, :]
                 block[either] -= matching.undated_margin
                 far &= ~either
@@ -245,7 +246,8 @@ def _blocks(token_lists: Sequence[Sequence[str]], n: int, h: int) -> tuple[np.nd
     matrix = tfidf(token_lists)
     if matrix is None:  # no token in any text: no evidence either way
         return np.zeros((n, n), dtype=PAIR_DTYPE), np.zeros((n, h), dtype=PAIR_DTYPE)
-    head, heads_t, cross_t = matrix[:n], matrix[:n].T.tocsc(), matrix[n : n + h].T.tocsc()
+    head = matrix[:n]
+    heads_t, cross_t = head.T.tocsc(), matrix[n : n + h].T.tocsc()
     inner, cross = np.empty((n, n), dtype=PAIR_DTYPE), np.empty((n, h), dtype=PAIR_DTYPE)
     for rows in _row_blocks(n):  # the sparse products of a block only, then dense
         inner[rows] = (head[rows] @ heads_t).toarray()

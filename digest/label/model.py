@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 import joblib
 import sklearn
@@ -54,6 +55,13 @@ class Prediction:
     label: str
     score: float
     probs: dict[str, float]
+
+
+class _WithMeta(Protocol):
+    meta: dict
+
+
+M = TypeVar("M", bound=_WithMeta)  # a section model of either kind, for retrained_cached
 
 
 class SectionModel:
@@ -210,20 +218,43 @@ def load_default(path: Path | None = None, cache: Path | None = None) -> Section
 def _retrained(reason: ModelVersionError, cache: Path) -> SectionModel:
     """Reuse or build a model retrained from the corpus for this sklearn version; say so."""
     corpus = corpus_examples()
-    cached = cache / f"section_model-sklearn-{sklearn.__version__}.joblib"
+    return retrained_cached(
+        reason,
+        cache / f"section_model-sklearn-{sklearn.__version__}.joblib",
+        examples_sha256(corpus),
+        "section model",
+        "the shipped corpus (a few seconds)",
+        load,
+        lambda: train(corpus),
+        save,
+    )
+
+
+def retrained_cached(
+    reason: ModelVersionError,
+    cached: Path,
+    data_sha256: str,
+    what: str,
+    source: str,
+    load_file: Callable[[Path], M],
+    retrain: Callable[[], M],
+    save_file: Callable[[M, Path], object],
+) -> M:
+    """The model cached at `cached` when it was trained on this data, else one retrained and
+    cached there; each step is said on stderr, so a retrain or a cache use is never silent."""
     if cached.is_file():
         try:
-            model = load(cached)
+            model = load_file(cached)
         except DigestError as exc:
-            _warn(f"ignoring the cached model: {exc}")
+            _warn(f"ignoring the cached {what}: {exc}")
         else:
-            if model.meta.get("data_sha256") == examples_sha256(corpus):
+            if model.meta.get("data_sha256") == data_sha256:
                 _warn(f"{reason}; using the model retrained for it at {cached}")
                 return model
-    _warn(f"{reason}; retraining the section model from the shipped corpus (a few seconds)")
-    model = train(corpus)
-    save(model, cached)
-    _warn(f"retrained section model cached at {cached}")
+    _warn(f"{reason}; retraining the {what} from {source}")
+    model = retrain()
+    save_file(model, cached)
+    _warn(f"retrained {what} cached at {cached}")
     return model
 
 

@@ -272,29 +272,18 @@ def _retrained(reason: ModelVersionError, cache: Path | None) -> MultilingualMod
     """Reuse or build a model retrained for this sklearn version; say so on stderr."""
     import sklearn
 
-    from digest.label.model import cache_dir
+    from digest.label.model import cache_dir, retrained_cached
 
-    cached = (cache or cache_dir()) / f"multilingual-sklearn-{sklearn.__version__}.joblib"
-    data = examples_sha256(english_examples() + rube_examples())
-    if cached.is_file():
-        try:
-            model = load(cached)
-        except DigestError as exc:
-            _warn(f"ignoring the cached multilingual model: {exc}")
-        else:
-            if model.meta.get("data_sha256") == data:
-                _warn(f"{reason}; using the model retrained for it at {cached}")
-                return model
-    _warn(f"{reason}; retraining the multilingual section model from the shipped data")
-    model = train()
-    save(model, cached)
-    _warn(f"retrained multilingual section model cached at {cached}")
-    return model
-
-
-def _warn(message: str) -> None:
-    """A warning on stderr, so a retrain is never silent."""
-    print(f"digest: warning: {message}", file=sys.stderr)
+    return retrained_cached(
+        reason,
+        (cache or cache_dir()) / f"multilingual-sklearn-{sklearn.__version__}.joblib",
+        examples_sha256(english_examples() + rube_examples()),
+        "multilingual section model",
+        "the shipped data",
+        load,
+        train,
+        save,
+    )
 
 
 def build_default(path: Path | None = None) -> MultilingualModel:

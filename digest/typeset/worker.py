@@ -103,8 +103,7 @@ class PdfWorker:
                 logging.getLogger(name).log(level, "%s", message)
             if reply["error"]:
                 raise DigestError(reply["error"])
-            data = self._frame()
-            return data
+            return self._frame()
 
     def _reply(self) -> dict[str, Any]:
         return json.loads(self._frame())
@@ -121,7 +120,11 @@ class PdfWorker:
         return payload
 
     def _gone(self) -> DigestError:
-        code = self._process.wait(timeout=_STOP_SECONDS)
+        try:
+            code = self._process.wait(timeout=_STOP_SECONDS)
+        except subprocess.TimeoutExpired:  # its output closed but it lingers: end it
+            self._process.kill()
+            code = self._process.wait()
         return DigestError(f"the PDF worker stopped (exit code {code})")
 
     def close(self) -> None:
